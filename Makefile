@@ -1,0 +1,44 @@
+# Thiqa: `make demo` starts the platform with demo data; `make test` runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/thiqa
+DEMO_ENV := THIQA_PROFILE=demo THIQA_DATA_DIR=$(CURDIR)/var/demo \
+	THIQA_SMTP_URL=smtp://127.0.0.1:2525 THIQA_INBOUND_DOMAINS=thiqa.example,127.0.0.1,localhost
+PYTEST := $(BIN)/pytest -n 2 --dist loadfile
+
+.PHONY: demo test test-sqlite test-postgres lint messages install install-test
+
+$(VENV)/.installed: pyproject.toml
+	scripts/system-deps.sh demo
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	scripts/system-deps.sh test
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Compiled translation catalogs (.mo) are build output, made from the .po files.
+messages: install
+	cd thiqa && THIQA_PROFILE=test THIQA_DATA_DIR=$(CURDIR)/var/build ../$(BIN)/thiqa compilemessages -v 0
+
+demo: install messages
+	$(DEMO_ENV) $(BIN)/thiqa demo
+
+lint: install-test
+	$(BIN)/ruff check thiqa tests bench conftest.py
+	$(BIN)/ruff format --check thiqa tests bench conftest.py
+
+test-sqlite: install-test messages
+	THIQA_DATABASE_URL= $(PYTEST) -q
+
+test-postgres: install-test messages
+	THIQA_DATABASE_URL=$(PG_URL) $(PYTEST) -q
+
+test: lint test-sqlite test-postgres

@@ -1,0 +1,1 @@
+"""Tests that exercise Thiqa as a whole: browser, server process, deployment settings."""

@@ -1,0 +1,29 @@
+"""Template context: the navigation a user may see, decided by the policy."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from thiqa.accounts import policy
+
+# (label, url name, action the policy must allow)
+NAVIGATION = [
+    (_("Home"), "home", "home.view"),
+    (_("Participants"), "accounts:participants", "participant.list"),
+    (_("Groups"), "accounts:groups", "group.list"),
+    (_("Outbox"), "mail:outbox", "mail.view_outbox"),
+    (_("Audit log"), "audit:events", "audit.view"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        for label, name, action in NAVIGATION:
+            if policy.can(user, action):
+                url = reverse(name)
+                items.append({"label": label, "url": url, "current": request.path == url})
+    return {"nav_items": items}

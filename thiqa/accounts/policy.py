@@ -1,0 +1,125 @@
+"""The one authorization policy.
+
+Every permission in Thiqa is decided here: web views, the API and CLI commands all
+call :func:`can` or :func:`require` with an action name and, where it applies, the
+object acted on. Each action says whether it changes data, so a read-only API token
+can never perform it, whatever the user's role.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from thiqa.accounts.models import ApiToken, Membership, Participant, User
+
+Role = Membership.Role
+
+
+def roles_of(user: User) -> dict[int, str]:
+    """Active roles of a user, by participant id, cached on the user object."""
+    cached = getattr(user, "_thiqa_roles", None)
+    if cached is None:
+        cached = dict(
+            Membership.objects.filter(user=user, is_active=True, participant__is_active=True).values_list(
+                "participant_id", "role"
+            )
+        )
+        user._thiqa_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def forget_roles(user: User) -> None:
+    """Drop the cached roles after they changed."""
+    user.__dict__.pop("_thiqa_roles", None)
+
+
+def is_secretariat(user: User) -> bool:
+    return Role.SECRETARIAT in roles_of(user).values()
+
+
+def needs_second_factor(user: User) -> bool:
+    """Secretariat staff and focal points must sign in with a second factor."""
+    return bool({Role.SECRETARIAT, Role.FOCAL_POINT} & set(roles_of(user).values()))
+
+
+def is_focal_point_of(user: User, participant: Participant) -> bool:
+    return roles_of(user).get(participant.pk) == Role.FOCAL_POINT
+
+
+def in_community(user: User) -> bool:
+    """Holds any active role: the directory and participant pages are for them only."""
+    return bool(roles_of(user))
+
+
+def _manages_participant(user: User, participant: Participant) -> bool:
+    return is_secretariat(user) or is_focal_point_of(user, participant)
+
+
+def _may_assign(user: User, target: tuple[Participant, str]) -> bool:
+    """Focal points add members and observers to their own participant; the
+    secretariat assigns any role, and the secretariat role only within a
+    participant that runs the platform."""
+    participant, role = target
+    if role == Role.SECRETARIAT and not participant.is_secretariat:
+        return False
+    if is_secretariat(user):
+        return True
+    return is_focal_point_of(user, participant) and role in {Role.MEMBER, Role.OBSERVER}
+
+
+def _may_change_membership(user: User, membership: Membership) -> bool:
+    if membership.user_id == user.pk:
+        return False  # nobody changes or removes their own role
+    if is_secretariat(user):
+        return True
+    return is_focal_point_of(user, membership.participant) and membership.role in {
+        Role.MEMBER,
+        Role.OBSERVER,
+    }
+
+
+@dataclass(frozen=True)
+class Action:
+    rule: Callable[[User, Any], bool]
+    writes: bool
+
+
+def _anyone(user: User, target: Any) -> bool:
+    return True
+
+
+ACTIONS: dict[str, Action] = {
+    "home.view": Action(_anyone, writes=False),
+    "participant.list": Action(lambda u, t: in_community(u), writes=False),
+    "participant.view": Action(lambda u, t: in_community(u), writes=False),
+    "participant.create": Action(lambda u, t: is_secretariat(u), writes=True),
+    "participant.edit": Action(_manages_participant, writes=True),
+    "participant.view_people": Action(_manages_participant, writes=False),
+    "group.list": Action(lambda u, t: in_community(u), writes=False),
+    "group.manage": Action(lambda u, t: is_secretariat(u), writes=True),
+    "membership.assign": Action(_may_assign, writes=True),
+    "membership.change": Action(_may_change_membership, writes=True),
+    "token.manage": Action(_anyone, writes=True),
+    "mail.view_outbox": Action(lambda u, t: is_secretariat(u), writes=False),
+    "mail.requeue": Action(lambda u, t: is_secretariat(u), writes=True),
+    "audit.view": Action(lambda u, t: is_secretariat(u), writes=False),
+}
+
+
+def can(user: User | Any, action: str, target: Any = None, token: ApiToken | None = None) -> bool:
+    """May ``user`` perform ``action`` on ``target``, through ``token`` if an API call?"""
+    rule = ACTIONS[action]  # an unknown action is a programming error, never a yes
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if token is not None and rule.writes and not token.allows_writes:
+        return False
+    return rule.rule(user, target)
+
+
+def require(user: User | Any, action: str, target: Any = None, token: ApiToken | None = None) -> None:
+    """Raise PermissionDenied unless :func:`can` says yes."""
+    if not can(user, action, target, token):
+        raise PermissionDenied(_("You are not allowed to do this."))

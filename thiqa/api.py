@@ -1,0 +1,107 @@
+"""The HTTP API under /api/v1: authentication, errors as RFC 9457 problem details, routers."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+
+from thiqa import __version__
+from thiqa.accounts import services as account_services
+from thiqa.accounts.api import router as accounts_router
+from thiqa.accounts.models import ApiToken
+from thiqa.audit.api import router as audit_router
+from thiqa.lib.problems import problem
+from thiqa.mail.api import router as mail_router
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer thq_…`` with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
+        found = account_services.token_for(token)
+        if found is None:
+            raise AuthenticationError(401, _("The API token is not valid, has expired or was revoked."))
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The signed-in browser session (CSRF-protected for writes)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None:
+            request.api_token = None  # type: ignore[attr-defined]
+        return user
+
+
+api = NinjaAPI(
+    title="Thiqa API",
+    version=__version__,
+    description=(
+        "Cyber confidence-building and cooperation platform. Authenticate with a personal "
+        "token (`Authorization: Bearer thq_…`, created under Account → API tokens) or a "
+        "signed-in session. Errors are RFC 9457 problem details."
+    ),
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/", accounts_router)
+api.add_router("/mail", mail_router)
+api.add_router("/audit", audit_router)
+
+
+def _validation_problem(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", "")), "type": e.get("type", "")}
+        for e in exc.errors
+    ]
+    return problem(
+        422, _("The request is not valid."), _("Correct the fields listed in “errors”."), errors=errors
+    )
+
+
+def _http_problem(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    titles = {
+        400: _("Bad request"),
+        401: _("Authentication required"),
+        403: _("Forbidden"),
+        404: _("Not found"),
+        405: _("Method not allowed"),
+        409: _("Conflict"),
+        429: _("Too many requests"),
+    }
+    detail = str(exc)
+    if detail.startswith("Cannot parse request body"):
+        detail = _("The request body is not valid JSON.")
+    elif exc.status_code == 401 and detail == "Unauthorized":
+        detail = _("Sign in or send a valid API token.")
+    response = problem(exc.status_code, titles.get(exc.status_code, _("Error")), detail)
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="thiqa"'
+    return response
+
+
+api.add_exception_handler(ValidationError, _validation_problem)
+api.add_exception_handler(HttpError, _http_problem)
+api.add_exception_handler(
+    PermissionDenied,
+    lambda request, exc: problem(403, _("Forbidden"), str(exc) or _("You are not allowed to do this.")),
+)
+api.add_exception_handler(
+    Http404, lambda request, exc: problem(404, _("Not found"), _("There is no such object."))
+)
+api.add_exception_handler(
+    RequestDataTooBig,
+    lambda request, exc: problem(413, _("Request too large"), _("The request body is too large.")),
+)
+api.add_exception_handler(
+    account_services.ServiceError, lambda request, exc: problem(400, _("Bad request"), str(exc))
+)

@@ -1,0 +1,54 @@
+"""Periodic jobs: tasks that the worker enqueues on a fixed interval.
+
+Several workers may run at once (on PostgreSQL): a job is enqueued by whichever
+worker wins a conditional update of its ``next_run_at``, so it runs once per interval.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+JOBS: dict[str, "PeriodicJob"] = {}
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    task: Any  # a django_tasks Task
+    interval: timedelta
+
+    @property
+    def name(self) -> str:
+        return self.task.module_path
+
+
+def every(interval: timedelta) -> Callable[[Any], Any]:
+    """Register a task to be enqueued every ``interval``."""
+
+    def register(task: Any) -> Any:
+        job = PeriodicJob(task, interval)
+        JOBS[job.name] = job
+        return task
+
+    return register
+
+
+def tick(now: datetime | None = None) -> list[str]:
+    """Enqueue every job that is due; return the names of those this call enqueued."""
+    from thiqa.scheduler.models import ScheduledJob
+
+    now = now or timezone.now()
+    enqueued = []
+    for job in JOBS.values():
+        row, _ = ScheduledJob.objects.get_or_create(name=job.name, defaults={"next_run_at": now})
+        if row.next_run_at > now:
+            continue
+        won = ScheduledJob.objects.filter(pk=row.pk, next_run_at=row.next_run_at).update(
+            next_run_at=now + job.interval, last_run_at=now
+        )
+        if won:
+            job.task.enqueue()
+            enqueued.append(job.name)
+    return enqueued

@@ -1,0 +1,271 @@
+"""Django settings for Thiqa, read from ``THIQA_*`` environment variables.
+
+Profiles (``THIQA_PROFILE``):
+- ``production`` (default): debug off, HTTPS only, secure cookies, HSTS;
+  passes ``manage.py check --deploy``.
+- ``demo``: the local demonstration started by ``thiqa demo`` (plain HTTP, debug on).
+- ``test``: used by the test suite.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str = "") -> str:
+    """A THIQA_* setting from the environment; set but empty counts as not set."""
+    return os.environ.get(f"THIQA_{name}") or default
+
+
+def env_number(name: str, default: float, kind: type = int) -> Any:
+    value = env(name, str(default))
+    try:
+        number = kind(value)
+    except ValueError:
+        raise RuntimeError(f"THIQA_{name} must be a number, not {value!r}") from None
+    if number < 0:
+        raise RuntimeError(f"THIQA_{name} must not be negative")
+    return number
+
+
+PROFILE = env("PROFILE", "production")
+if PROFILE not in {"production", "demo", "test"}:
+    raise RuntimeError(f"THIQA_PROFILE must be production, demo or test, not {PROFILE!r}")
+PRODUCTION = PROFILE == "production"
+
+DATA_DIR = Path(env("DATA_DIR", str(Path.cwd() / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """The secret key from the environment, else one generated once in the data dir."""
+    if key := env("SECRET_KEY"):
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = PROFILE == "demo" or (env("DEBUG") == "1" and not PRODUCTION)
+
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_site = urlsplit(SITE_URL)
+ALLOWED_HOSTS = [
+    h.strip() for h in env("ALLOWED_HOSTS", _site.hostname or "localhost").split(",") if h.strip()
+]
+if PROFILE == "test":
+    ALLOWED_HOSTS += ["testserver", "localhost", "127.0.0.1"]
+CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",  # serves the API docs (Swagger UI) from our own static files, as the CSP requires
+    "django_tasks",
+    "django_tasks_db",
+    "thiqa.accounts",
+    "thiqa.audit",
+    "thiqa.mail",
+    "thiqa.scheduler",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "thiqa.lib.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "thiqa.accounts.middleware.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "thiqa.urls"
+WSGI_APPLICATION = "thiqa.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "thiqa.accounts.context.navigation",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in the data directory unless THIQA_DATABASE_URL says otherwise.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'thiqa.sqlite3'}"),
+        conn_max_age=0 if PROFILE == "test" else 60,
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Writers take the lock when the transaction begins: no stale reads, no upgrade deadlocks.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-thiqa.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+
+# Sign-in protection: lock an account name after this many failures within the window.
+THIQA_SIGNIN_MAX_FAILURES = env_number("SIGNIN_MAX_FAILURES", 5)
+THIQA_SIGNIN_LOCKOUT_SECONDS = env_number("SIGNIN_LOCKOUT_SECONDS", 900)
+# A password step that is not followed by its second factor within this time expires.
+THIQA_SECOND_FACTOR_SECONDS = 300
+
+# Sessions and cookies.
+SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_NAME = "__Host-thiqa-session" if PRODUCTION else "thiqa-session"
+CSRF_COOKIE_NAME = "__Host-thiqa-csrf" if PRODUCTION else "thiqa-csrf"
+
+# Transport security (production profile).
+SECURE_SSL_REDIRECT = PRODUCTION
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env("BEHIND_PROXY") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Request size limits: an oversized body is refused with 413 before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+# Languages: Arabic and English are first-class.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_COOKIE_NAME = "thiqa-language"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+MEDIA_ROOT = DATA_DIR / "files"
+
+# Background work: Django's tasks API, stored in the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# E-mail: everything Django sends goes into the outbox; the worker delivers it over SMTP.
+EMAIL_BACKEND = "thiqa.mail.backends.OutboxBackend"
+SMTP_URL = env("SMTP_URL", "smtp://127.0.0.1:25")
+_smtp = urlsplit(SMTP_URL)
+if _smtp.scheme not in {"smtp", "smtps", "smtp+starttls"}:
+    raise RuntimeError("THIQA_SMTP_URL must start with smtp://, smtps:// or smtp+starttls://")
+EMAIL_HOST = _smtp.hostname or "127.0.0.1"
+EMAIL_PORT = _smtp.port or (465 if _smtp.scheme == "smtps" else 25)
+EMAIL_HOST_USER = _smtp.username or ""
+EMAIL_HOST_PASSWORD = _smtp.password or ""
+EMAIL_USE_SSL = _smtp.scheme == "smtps"
+EMAIL_USE_TLS = _smtp.scheme == "smtp+starttls"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env("MAIL_FROM", f"Thiqa <noreply@{_site.hostname or 'localhost'}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+THIQA_MAIL_RETRY_BASE_SECONDS = env_number("MAIL_RETRY_BASE_SECONDS", 30, float)
+THIQA_MAIL_RETRY_MAX_SECONDS = env_number("MAIL_RETRY_MAX_SECONDS", 3600, float)
+THIQA_MAIL_MAX_ATTEMPTS = env_number("MAIL_MAX_ATTEMPTS", 12)
+# A claimed message whose worker has not finished it within the lease is recovered.
+THIQA_MAIL_LEASE_SECONDS = env_number("MAIL_LEASE_SECONDS", 300, float)
+THIQA_MAIL_BATCH = 50
+
+# `thiqa serve`: where gunicorn listens and how many web processes it runs.
+THIQA_BIND = env("BIND", "127.0.0.1:8000")
+THIQA_WEB_WORKERS = env_number("WEB_WORKERS", 3)
+# Inbound SMTP receiver.
+_listen = env("SMTP_LISTEN", "127.0.0.1:2525")
+THIQA_SMTP_LISTEN_HOST, _, _port = _listen.rpartition(":")
+THIQA_SMTP_LISTEN_PORT = int(_port)
+THIQA_INBOUND_DOMAINS = [
+    d.strip().lower() for d in env("INBOUND_DOMAINS", _site.hostname or "localhost").split(",") if d.strip()
+]
+THIQA_INBOUND_MAX_BYTES = 10 * 1024 * 1024
+
+# API tokens: the longest lifetime a personal token may have.
+THIQA_TOKEN_MAX_DAYS = 366
+
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+STATICFILES_DIRS = [BASE_DIR / "static"]

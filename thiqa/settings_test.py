@@ -1,0 +1,13 @@
+"""Settings for the test suite: the test profile with a fresh data directory per process."""
+
+import os
+import tempfile
+
+os.environ.setdefault("THIQA_PROFILE", "test")
+os.environ.setdefault("THIQA_DATA_DIR", tempfile.mkdtemp(prefix="thiqa-test-"))
+os.environ.setdefault("THIQA_SITE_URL", "http://testserver")
+os.environ.setdefault("THIQA_INBOUND_DOMAINS", "testserver,thiqa.example")
+
+from thiqa.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; argon2 is tested explicitly

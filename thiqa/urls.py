@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from thiqa import views
+from thiqa.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.switch_language, name="set_language"),
+    path("", include("thiqa.accounts.urls")),
+    path("mail/", include("thiqa.mail.urls")),
+    path("audit/", include("thiqa.audit.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "thiqa.views.forbidden"
+handler404 = "thiqa.views.not_found"
