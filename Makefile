@@ -7,7 +7,7 @@ DEMO_ENV := THIQA_PROFILE=demo THIQA_DATA_DIR=$(CURDIR)/var/demo \
 	THIQA_SMTP_URL=smtp://127.0.0.1:2525 THIQA_INBOUND_DOMAINS=thiqa.example,127.0.0.1,localhost
 PYTEST := $(BIN)/pytest -n 2 --dist loadfile
 
-.PHONY: demo test test-sqlite test-postgres lint messages install install-test
+.PHONY: demo democode test test-sqlite test-postgres lint messages install install-test
 
 $(VENV)/.installed: pyproject.toml
 	scripts/system-deps.sh demo
@@ -30,6 +30,10 @@ messages: install
 
 demo: install messages
 	$(DEMO_ENV) $(BIN)/thiqa demo
+
+# The current second-factor code of a sample account: make democode EMAIL=focal.eg@thiqa.example
+democode: install
+	@$(DEMO_ENV) $(BIN)/thiqa democode $(EMAIL)
 
 lint: install-test
 	$(BIN)/ruff check thiqa tests bench conftest.py

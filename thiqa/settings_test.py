@@ -1,10 +1,14 @@
 """Settings for the test suite: the test profile with a fresh data directory per process."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("THIQA_PROFILE", "test")
-os.environ.setdefault("THIQA_DATA_DIR", tempfile.mkdtemp(prefix="thiqa-test-"))
+if "THIQA_DATA_DIR" not in os.environ:
+    os.environ["THIQA_DATA_DIR"] = tempfile.mkdtemp(prefix="thiqa-test-")
+    atexit.register(shutil.rmtree, os.environ["THIQA_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("THIQA_SITE_URL", "http://testserver")
 os.environ.setdefault("THIQA_INBOUND_DOMAINS", "testserver,thiqa.example")
 
