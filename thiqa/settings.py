@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "thiqa.audit",
     "thiqa.mail",
     "thiqa.scheduler",
+    "thiqa.catalogue",
+    "thiqa.library",
 ]
 
 MIDDLEWARE = [

@@ -106,6 +106,11 @@ ACTIONS: dict[str, Action] = {
     "mail.view_outbox": Action(lambda u, t: is_secretariat(u), writes=False),
     "mail.requeue": Action(lambda u, t: is_secretariat(u), writes=True),
     "audit.view": Action(lambda u, t: is_secretariat(u), writes=False),
+    "catalogue.view": Action(lambda u, t: in_community(u), writes=False),
+    "catalogue.export": Action(lambda u, t: in_community(u), writes=False),
+    "library.view": Action(lambda u, t: in_community(u), writes=False),
+    "library.ingest": Action(lambda u, t: is_secretariat(u), writes=True),
+    "search.query": Action(lambda u, t: in_community(u), writes=False),
 }
 
 

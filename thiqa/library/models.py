@@ -1,0 +1,103 @@
+"""Source documents, their passages, and the links from catalogue citations to passages."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from thiqa.catalogue.models import Citation
+
+
+class Document(models.Model):
+    """A source text (UN report, OSCE decision, ITU document, paper...) as ingested."""
+
+    class Format(models.TextChoices):
+        TEXT = "text", _("Plain text")
+        PDF = "pdf", _("PDF")
+        DOCX = "docx", _("Word (DOCX)")
+
+    slug = models.SlugField(max_length=120, unique=True)
+    symbol = models.CharField(_("document symbol"), max_length=120, blank=True, db_index=True)
+    title_en = models.CharField(_("title in English"), max_length=400, blank=True)
+    title_ar = models.CharField(_("title in Arabic"), max_length=400, blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    original = models.TextField(_("original text"))
+    notes = models.TextField(_("ingestion notes"), blank=True)
+    ingested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["symbol", "file_name"]
+
+    def __str__(self) -> str:
+        return self.symbol or self.file_name
+
+    @property
+    def title(self) -> str:
+        preferred = self.title_ar if get_language() == "ar" else self.title_en
+        return preferred or self.title_en or self.title_ar or self.file_name
+
+
+class Passage(models.Model):
+    """A unit of a document with the source's own locator ("26(c)", "CBM 8", "2.12(a)")."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="passages")
+    order = models.PositiveIntegerField()
+    locator = models.CharField(_("locator"), max_length=120, blank=True)
+    heading = models.CharField(max_length=400, blank=True)
+    language = models.CharField(max_length=8)
+    text = models.TextField()
+    first_line = models.PositiveIntegerField(null=True, blank=True)
+    last_line = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "order"]
+        constraints = [models.UniqueConstraint(fields=["document", "order"], name="one_passage_per_position")]
+
+    def __str__(self) -> str:
+        return f"{self.document} {self.locator or self.order}"
+
+
+class CitedPassage(models.Model):
+    """A catalogue citation resolved to the passage that contains it."""
+
+    citation = models.ForeignKey(Citation, on_delete=models.CASCADE, related_name="passages")
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="citations")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["citation", "passage"], name="one_link")]
+
+    def __str__(self) -> str:
+        return f"{self.citation} -> {self.passage}"
+
+
+class SearchEntry(models.Model):
+    """One searchable unit, a catalogue item in one language or a passage, as analysed text.
+
+    ``terms`` holds the analysed tokens (normalized, stemmed) separated by spaces; the
+    database's full-text index is built over it (see ``search.py``)."""
+
+    class Kind(models.TextChoices):
+        ITEM = "item", _("Catalogue item")
+        PASSAGE = "passage", _("Passage")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    item = models.ForeignKey("catalogue.Item", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    passage = models.ForeignKey(Passage, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+    framework = models.CharField(max_length=60, blank=True, db_index=True)
+    document = models.CharField(max_length=120, blank=True, db_index=True)
+    item_kind = models.CharField(max_length=60, blank=True, db_index=True)
+    pillars = models.CharField(max_length=200, blank=True, help_text="space-separated pillar codes")
+    title = models.CharField(max_length=400)
+    text = models.TextField()
+    terms = models.TextField()
+    length = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "language"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.title}"
