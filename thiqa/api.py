@@ -15,6 +15,7 @@ from thiqa.accounts import services as account_services
 from thiqa.accounts.api import router as accounts_router
 from thiqa.accounts.models import ApiToken
 from thiqa.audit.api import router as audit_router
+from thiqa.catalogue.api import router as catalogue_router
 from thiqa.lib.problems import problem
 from thiqa.mail.api import router as mail_router
 
@@ -56,6 +57,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/mail", mail_router)
 api.add_router("/audit", audit_router)
+api.add_router("/catalogue", catalogue_router)
 
 
 def _validation_problem(request: HttpRequest, exc: ValidationError) -> HttpResponse:

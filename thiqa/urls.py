@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", views.switch_language, name="set_language"),
     path("", include("thiqa.accounts.urls")),
     path("mail/", include("thiqa.mail.urls")),
+    path("catalogue/", include("thiqa.catalogue.urls")),
     path("audit/", include("thiqa.audit.urls")),
     path("api/v1/", api.urls),
 ]

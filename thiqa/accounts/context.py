@@ -13,6 +13,7 @@ NAVIGATION = [
     (_("Home"), "home", "home.view"),
     (_("Participants"), "accounts:participants", "participant.list"),
     (_("Groups"), "accounts:groups", "group.list"),
+    (_("Catalogue"), "catalogue:index", "catalogue.view"),
     (_("Outbox"), "mail:outbox", "mail.view_outbox"),
     (_("Audit log"), "audit:events", "audit.view"),
 ]

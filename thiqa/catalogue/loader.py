@@ -13,8 +13,10 @@ import yaml
 from django.db import transaction
 from jsonschema import Draft202012Validator
 
+from thiqa.audit.services import record
 from thiqa.catalogue.models import Citation, Framework, Item, Relation, SourceDocument, Term
 from thiqa.catalogue.schema import framework_schema
+from thiqa.catalogue.signals import catalogue_loaded
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -35,11 +37,19 @@ class LoadResult:
     withdrawn: int
 
 
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
 @dataclass
 class Parsed:
     file: str
     data: Any
-    node: yaml.Node
+    text: str
+
+    @property
+    def node(self) -> yaml.Node:
+        """The node tree, with line numbers; composed only when an error must be located."""
+        return yaml.compose(self.text, Loader=SafeLoader)
 
 
 def _parse(path: Path) -> Parsed:
@@ -50,7 +60,7 @@ def _parse(path: Path) -> Parsed:
     except OSError as exc:
         raise CatalogueError(path.name, None, "", f"cannot be read ({exc.strerror})") from None
     try:
-        return Parsed(path.name, yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader))
+        return Parsed(path.name, yaml.load(text, Loader=SafeLoader), text)  # noqa: S506 (a safe loader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise CatalogueError(path.name, line, "", f"not valid YAML: {exc.problem}") from None
@@ -170,6 +180,11 @@ def load_catalogue(data_dir: Path = DATA_DIR, progress: Callable[[int], None] | 
             for rel in {(r["type"], r["target"]): r for r in item.get("relations") or []}.values()
         )
         withdrawn = Item.objects.filter(is_active=True).exclude(code__in=seen).update(is_active=False)
+        record(
+            "catalogue.loaded",
+            data={"frameworks": len(parsed_files), "items": len(seen), "withdrawn": withdrawn},
+        )
+    catalogue_loaded.send(sender=LoadResult)
     return LoadResult(len(parsed_files), len(seen), withdrawn)
 
 
@@ -186,7 +201,23 @@ def _write_vocabulary(vocabulary: dict[str, dict[str, dict[str, str]]]) -> dict[
     return terms
 
 
+ITEM_FIELDS = [
+    "framework",
+    "number",
+    "order",
+    "is_active",
+    "kind",
+    "modality",
+    "title_en",
+    "title_ar",
+    "summary_en",
+    "summary_ar",
+    "parameters",
+]
+
+
 def _write_framework(data: dict[str, Any], order: int, terms: dict[tuple[str, str], Term]) -> set[str]:
+    """Write one framework with bulk statements (a few queries, however many items)."""
     spec = data["framework"]
     description = spec.get("description") or {"en": "", "ar": ""}
     framework, _ = Framework.objects.update_or_create(
@@ -211,51 +242,58 @@ def _write_framework(data: dict[str, Any], order: int, terms: dict[tuple[str, st
         )
         for d in spec["documents"]
     )
+    items = _write_items(framework, data["items"], terms)
+    _write_tags(items, data["items"], terms)
     files = {d["symbol"]: d.get("source_file") or "" for d in spec["documents"]}
-    for position, entry in enumerate(data["items"]):
-        _write_item(framework, entry, position, terms, files)
-    return {entry["code"] for entry in data["items"]}
-
-
-def _write_item(
-    framework: Framework,
-    entry: dict[str, Any],
-    position: int,
-    terms: dict[tuple[str, str], Term],
-    files: dict[str, str],
-) -> None:
-    item, _ = Item.objects.update_or_create(
-        code=entry["code"],
-        defaults={
-            "framework": framework,
-            "number": entry["number"],
-            "order": position,
-            "is_active": True,
-            "kind": terms[("kind", entry["kind"])],
-            "modality": terms[("modality", entry["modality"])],
-            "title_en": entry["title"]["en"],
-            "title_ar": entry["title"]["ar"],
-            "summary_en": entry["summary"]["en"],
-            "summary_ar": entry["summary"]["ar"],
-            "parameters": entry.get("parameters") or {},
-        },
+    Citation.objects.filter(item__in=items.values()).delete()
+    Citation.objects.bulk_create(
+        _citation(items[entry["code"]], c, position, files)
+        for entry in data["items"]
+        for position, c in enumerate(entry["citations"])
     )
-    item.pillars.set([terms[("pillar", p)] for p in entry.get("pillars") or []])
-    item.themes.set([terms[("theme", t)] for t in entry.get("themes") or []])
-    item.citations.all().delete()
-    citations = []
-    for order, c in enumerate(entry["citations"]):
-        first, last = (int(n) for n in c["lines"].split("-")) if c.get("lines") else (None, None)
-        citations.append(
-            Citation(
-                item=item,
-                document_symbol=c["document"],
-                locator=c["locator"],
-                source_file=files[c["document"]],
-                first_line=first,
-                last_line=last,
-                anchor=c.get("anchor") or "",
-                order=order,
-            )
+    return set(items)
+
+
+def _write_items(
+    framework: Framework, entries: list[dict[str, Any]], terms: dict[tuple[str, str], Term]
+) -> dict[str, Item]:
+    existing = Item.objects.in_bulk([e["code"] for e in entries], field_name="code")
+    rows = []
+    for position, entry in enumerate(entries):
+        item = existing.get(entry["code"]) or Item(code=entry["code"])
+        item.framework, item.number, item.order, item.is_active = framework, entry["number"], position, True
+        item.kind, item.modality = terms[("kind", entry["kind"])], terms[("modality", entry["modality"])]
+        item.title_en, item.title_ar = entry["title"]["en"], entry["title"]["ar"]
+        item.summary_en, item.summary_ar = entry["summary"]["en"], entry["summary"]["ar"]
+        item.parameters = entry.get("parameters") or {}
+        rows.append(item)
+    Item.objects.bulk_update([i for i in rows if i.pk], ITEM_FIELDS)
+    Item.objects.bulk_create([i for i in rows if not i.pk])
+    return Item.objects.in_bulk([e["code"] for e in entries], field_name="code")
+
+
+def _write_tags(
+    items: dict[str, Item], entries: list[dict[str, Any]], terms: dict[tuple[str, str], Term]
+) -> None:
+    for field, axis in (("pillars", "pillar"), ("themes", "theme")):
+        through = getattr(Item, field).through
+        through.objects.filter(item__in=items.values()).delete()
+        through.objects.bulk_create(
+            through(item_id=items[e["code"]].pk, term_id=terms[(axis, code)].pk)
+            for e in entries
+            for code in e.get(field) or []
         )
-    Citation.objects.bulk_create(citations)
+
+
+def _citation(item: Item, c: dict[str, Any], position: int, files: dict[str, str]) -> Citation:
+    first, last = (int(n) for n in c["lines"].split("-")) if c.get("lines") else (None, None)
+    return Citation(
+        item=item,
+        document_symbol=c["document"],
+        locator=c["locator"],
+        source_file=files[c["document"]],
+        first_line=first,
+        last_line=last,
+        anchor=c.get("anchor") or "",
+        order=position,
+    )
