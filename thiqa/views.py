@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.i18n import set_language
 
-from thiqa.accounts import policy
 from thiqa.accounts.services import set_language as remember_language
 from thiqa.lib.todo import todo_for
 
@@ -21,7 +20,6 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "todo": todo_for(request.user),
             "memberships": request.user.memberships.filter(is_active=True).select_related("participant"),
-            "is_secretariat": policy.is_secretariat(request.user),
         },
     )
 

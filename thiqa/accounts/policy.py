@@ -103,6 +103,7 @@ ACTIONS: dict[str, Action] = {
     "membership.assign": Action(_may_assign, writes=True),
     "membership.change": Action(_may_change_membership, writes=True),
     "token.manage": Action(_anyone, writes=True),
+    "token.revoke": Action(lambda u, token: token is not None and token.user_id == u.pk, writes=True),
     "mail.view_outbox": Action(lambda u, t: is_secretariat(u), writes=False),
     "mail.requeue": Action(lambda u, t: is_secretariat(u), writes=True),
     "audit.view": Action(lambda u, t: is_secretariat(u), writes=False),

@@ -281,9 +281,7 @@ def create_token(
 
 
 def revoke_token(token: ApiToken, *, actor: User, request: HttpRequest | None = None) -> None:
-    policy.require(actor, "token.manage")
-    if token.user_id != actor.pk:
-        raise ServiceError(_("This token is not yours."))
+    policy.require(actor, "token.revoke", token)
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         record("token.revoked", actor=actor, target=token, request=request, data={"name": token.name})

@@ -34,6 +34,8 @@ class Command(BaseCommand):
                 "-",
                 "--graceful-timeout",
                 "20",
+                "--logger-class",
+                "thiqa.lib.gunicorn_logging.RedactingLogger",
             ],
             "worker": [*thiqa, "worker"],
         }
