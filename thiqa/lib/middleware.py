@@ -3,6 +3,9 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from thiqa.lib.problems import PROBLEM_CONTENT_TYPE, problem
 
 # Everything is served by Thiqa itself: no inline script, no third-party origin.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -32,4 +35,30 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class ApiProblemMiddleware:
+    """Under /api/, answers that Django or the router make on their own (unknown path,
+    method not allowed) become problem details too, like every other API error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or response.get("Content-Type", "").startswith(
+            PROBLEM_CONTENT_TYPE
+        ):
+            return response
+        if response.status_code == 404:
+            return problem(404, _("Not found"), _("There is no such object."))
+        if response.status_code == 405:
+            converted = problem(
+                405,
+                _("Method not allowed"),
+                _("This address does not accept %(method)s.") % {"method": request.method},
+            )
+            converted["Allow"] = response.get("Allow", "")
+            return converted
         return response

@@ -198,3 +198,13 @@ def test_the_openapi_schema_describes_the_api(client, db):
     assert schema["info"]["title"] == "Thiqa API"
     assert "/api/v1/participants/{code}" in schema["paths"]
     assert "patch" in schema["paths"]["/api/v1/participants/{code}"]
+
+
+def test_unknown_paths_and_wrong_methods_are_problems_too(client, read_token):
+    missing = client.get("/api/v1/nonexistent", **bearer(read_token))
+    assert missing.status_code == 404 and missing["Content-Type"] == PROBLEM
+    wrong = client.delete("/api/v1/me", **bearer(read_token))
+    assert wrong.status_code == 405 and wrong["Content-Type"] == PROBLEM
+    assert "GET" in wrong["Allow"]
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")  # pages keep theirs
