@@ -17,6 +17,8 @@ from thiqa.accounts.models import ApiToken
 from thiqa.audit.api import router as audit_router
 from thiqa.catalogue.api import router as catalogue_router
 from thiqa.lib.problems import problem
+from thiqa.library.api import router as library_router
+from thiqa.library.search_api import router as search_router
 from thiqa.mail.api import router as mail_router
 
 
@@ -58,6 +60,8 @@ api.add_router("/", accounts_router)
 api.add_router("/mail", mail_router)
 api.add_router("/audit", audit_router)
 api.add_router("/catalogue", catalogue_router)
+api.add_router("/library", library_router)
+api.add_router("/", search_router)
 
 
 def _validation_problem(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from thiqa import views
 from thiqa.api import api
+from thiqa.library import search_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +11,8 @@ urlpatterns = [
     path("", include("thiqa.accounts.urls")),
     path("mail/", include("thiqa.mail.urls")),
     path("catalogue/", include("thiqa.catalogue.urls")),
+    path("library/", include("thiqa.library.urls")),
+    path("search/", search_views.search_page, name="search"),
     path("audit/", include("thiqa.audit.urls")),
     path("api/v1/", api.urls),
 ]

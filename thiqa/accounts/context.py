@@ -14,6 +14,8 @@ NAVIGATION = [
     (_("Participants"), "accounts:participants", "participant.list"),
     (_("Groups"), "accounts:groups", "group.list"),
     (_("Catalogue"), "catalogue:index", "catalogue.view"),
+    (_("Library"), "library:documents", "library.view"),
+    (_("Search"), "search", "search.query"),
     (_("Outbox"), "mail:outbox", "mail.view_outbox"),
     (_("Audit log"), "audit:events", "audit.view"),
 ]

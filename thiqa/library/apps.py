@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LibraryConfig(AppConfig):
     name = "thiqa.library"
     verbose_name = _("Document library and search")
+
+    def ready(self) -> None:
+        from thiqa.library import demo_data, signals  # noqa: F401 (demo loader, catalogue signal)

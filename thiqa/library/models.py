@@ -84,8 +84,12 @@ class SearchEntry(models.Model):
         PASSAGE = "passage", _("Passage")
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    item = models.ForeignKey("catalogue.Item", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    passage = models.ForeignKey(Passage, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # SET_NULL, not CASCADE: the index must see what it loses to keep its statistics exact;
+    # orphaned entries are skipped by searches and replaced by the next reindex.
+    item = models.ForeignKey(
+        "catalogue.Item", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    passage = models.ForeignKey(Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     language = models.CharField(max_length=8)
     framework = models.CharField(max_length=60, blank=True, db_index=True)
     document = models.CharField(max_length=120, blank=True, db_index=True)
@@ -101,3 +105,17 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.title}"
+
+
+class SearchTermStat(models.Model):
+    """How many search entries contain a term (document frequency), kept by ``search.py``.
+
+    Two reserved rows hold the corpus totals: ``" entries"`` (number of entries) and
+    ``" length"`` (sum of their lengths). BM25 is computed from these integers in
+    Python, so SQLite and PostgreSQL rank identically."""
+
+    term = models.CharField(max_length=60, unique=True)
+    df = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.term}:{self.df}"

@@ -1,0 +1,405 @@
+"""The one search service over catalogue items and passages.
+
+Index. Every active catalogue item has two :class:`SearchEntry` rows, one per language
+(title twice, code and summary, analysed by :func:`thiqa.lib.text.analyze`), and every
+passage one row. ``terms`` holds the analysed terms separated by spaces. The database
+indexes ``terms``: an FTS5 table on SQLite, a GIN index over
+``array_to_tsvector(string_to_array(terms, ' '))`` on PostgreSQL (migration 0002).
+:class:`SearchTermStat` keeps each term's document frequency and the corpus totals.
+
+Ranking, identical on both databases. The database index is used only to find the
+entries that contain a query term (an exact set: the terms are stored verbatim, neither
+database tokenizes or stems them again). Scores are computed here, in Python, with BM25
+(k1=1.2, b=0.75, idf = ln(1 + (N - df + 0.5) / (df + 0.5))) from integers stored in the
+database: N and the total length from the reserved stats rows, df per term, each entry's
+length, and term frequencies counted in its ``terms``. The same integers give the same
+floating-point operations in the same order, hence the same scores; ties are broken by
+entry id, and entries are always written in the same order (items by code, passages by
+document and position), so the order is the same on SQLite and PostgreSQL.
+
+Speed: query terms are visited rarest first (MaxScore). After each term's entries are
+fetched and scored, if the k-th best score already exceeds the best score any unseen
+entry could reach (the sum of the remaining terms' upper bounds idf * (k1 + 1)), the
+search stops. One term fetches at most ``CANDIDATES_PER_TERM`` entries, in id order, so a
+query made only of very common words is ranked within a deterministic subset.
+
+Results are per item (the better of its two languages) or per passage.
+"""
+
+import html
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from thiqa.catalogue.models import Item, SourceDocument
+from thiqa.lib.text import analyze, normalize
+
+from .models import Document, Passage, SearchEntry, SearchTermStat
+
+Analyzer = Callable[[str], list[str]]
+
+K1 = 1.2
+B = 0.75
+MAX_QUERY_LENGTH = 500
+MAX_QUERY_TERMS = 12
+MAX_LIMIT = 50
+CANDIDATES_PER_TERM = 500
+ENTRIES = " entries"  # reserved: real terms never contain a space
+LENGTH = " length"
+SNIPPET_WORDS = 36
+
+
+class SearchError(ValueError):
+    """The query cannot be run; the message is translated and meant for the user."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    type: str  # "item" or "passage"
+    code: str | None  # catalogue item code
+    document: str | None  # document slug
+    locator: str
+    title: str
+    snippet_html: str
+    score: float
+    url: str
+    language: str
+
+
+# --- building the index ------------------------------------------------------------------
+
+
+def _item_entries(item: Item, pillars: str, analyzer: Analyzer) -> list[SearchEntry]:
+    entries = []
+    for language in ("en", "ar"):
+        title = getattr(item, f"title_{language}")
+        summary = getattr(item, f"summary_{language}")
+        terms = analyzer(title) * 2 + analyzer(item.code.replace("-", " ")) + analyzer(summary)
+        entries.append(
+            SearchEntry(
+                kind=SearchEntry.Kind.ITEM,
+                item=item,
+                language=language,
+                framework=item.framework.code,
+                item_kind=item.kind.code,
+                pillars=pillars,
+                title=title[:400],
+                text=summary,
+                terms=" ".join(terms),
+                length=len(terms),
+            )
+        )
+    return entries
+
+
+def _passage_entry(passage: Passage, document: Document, framework: str, analyzer: Analyzer) -> SearchEntry:
+    title = " ".join(p for p in (document.symbol or document.title, passage.locator or passage.heading) if p)
+    terms = analyzer(passage.heading) + analyzer(passage.text)
+    return SearchEntry(
+        kind=SearchEntry.Kind.PASSAGE,
+        passage=passage,
+        language=passage.language,
+        framework=framework,
+        document=document.slug,
+        title=title[:400],
+        text=passage.text,
+        terms=" ".join(terms),
+        length=len(terms),
+    )
+
+
+def _frequencies(entries: Iterable[SearchEntry]) -> Counter:
+    counts: Counter = Counter()
+    for entry in entries:
+        counts.update(set(entry.terms.split()))
+        counts[ENTRIES] += 1
+        counts[LENGTH] += entry.length
+    return counts
+
+
+def _adjust_statistics(delta: Counter) -> None:
+    """Add ``delta`` (term -> change of document frequency) to the stored statistics."""
+    delta = Counter({t: d for t, d in delta.items() if d})
+    if not delta:
+        return
+    terms = list(delta)
+    existing = {}
+    for start in range(0, len(terms), 500):
+        existing.update(
+            {s.term: s for s in SearchTermStat.objects.filter(term__in=terms[start : start + 500])}
+        )
+    changed, new, gone = [], [], []
+    for term, d in delta.items():
+        stat = existing.get(term)
+        if stat is None:
+            new.append(SearchTermStat(term=term, df=d))
+        else:
+            stat.df += d
+            (gone if stat.df <= 0 else changed).append(stat)
+    SearchTermStat.objects.bulk_create(new, batch_size=1000)
+    SearchTermStat.objects.bulk_update(changed, ["df"], batch_size=1000)
+    SearchTermStat.objects.filter(pk__in=[s.pk for s in gone]).delete()
+
+
+def _replace(old: Iterable[SearchEntry], new: list[SearchEntry]) -> None:
+    old = list(old)
+    delta = _frequencies(new)
+    delta.subtract(_frequencies(old))
+    SearchEntry.objects.filter(pk__in=[e.pk for e in old]).delete()
+    SearchEntry.objects.bulk_create(new, batch_size=500)
+    _adjust_statistics(delta)
+
+
+def _pillars_by_item() -> dict[int, str]:
+    pillars: dict[int, list[str]] = {}
+    for item_id, code in Item.pillars.through.objects.values_list("item_id", "term__code").order_by(
+        "item_id", "term__code"
+    ):
+        pillars.setdefault(item_id, []).append(code)
+    return {item_id: f" {' '.join(codes)} " for item_id, codes in pillars.items()}
+
+
+def _catalogue_entries(analyzer: Analyzer) -> list[SearchEntry]:
+    pillars = _pillars_by_item()
+    items = Item.objects.filter(is_active=True).select_related("framework", "kind").order_by("code")
+    return [e for item in items for e in _item_entries(item, pillars.get(item.pk, ""), analyzer)]
+
+
+def _framework_of(document: Document) -> str:
+    found = SourceDocument.objects.filter(symbol=document.symbol).select_related("framework").first()
+    return found.framework.code if found and document.symbol else ""
+
+
+def _document_entries(document: Document, analyzer: Analyzer) -> list[SearchEntry]:
+    framework = _framework_of(document)
+    return [_passage_entry(p, document, framework, analyzer) for p in document.passages.order_by("order")]
+
+
+@transaction.atomic
+def reindex_catalogue(analyzer: Analyzer = analyze) -> int:
+    """Index the active catalogue items again (call after ``load_catalogue``); returns entries."""
+    new = _catalogue_entries(analyzer)
+    _replace(SearchEntry.objects.filter(kind=SearchEntry.Kind.ITEM), new)
+    return len(new)
+
+
+@transaction.atomic
+def reindex_document(document: Document, analyzer: Analyzer = analyze) -> int:
+    """Index one document's passages again (call after an ingest); returns entries."""
+    new = _document_entries(document, analyzer)
+    _replace(SearchEntry.objects.filter(kind=SearchEntry.Kind.PASSAGE, document=document.slug), new)
+    return len(new)
+
+
+@transaction.atomic
+def rebuild(analyzer: Analyzer = analyze, progress: Callable[[int], None] | None = None) -> int:
+    """Drop and rebuild the whole index. ``progress`` is advanced once per item or document."""
+    SearchEntry.objects.all().delete()
+    SearchTermStat.objects.all().delete()
+    entries = _catalogue_entries(analyzer)
+    if progress:
+        progress(1)
+    for document in Document.objects.order_by("slug"):
+        entries.extend(_document_entries(document, analyzer))
+        if progress:
+            progress(1)
+    SearchEntry.objects.bulk_create(entries, batch_size=500)
+    _adjust_statistics(_frequencies(entries))
+    return len(entries)
+
+
+def rebuild_steps() -> int:
+    return 1 + Document.objects.count()
+
+
+# --- querying ----------------------------------------------------------------------------
+
+
+def query_terms(q: str, analyzer: Analyzer = analyze) -> list[str]:
+    """The distinct terms of a query, validated. Raises :class:`SearchError`."""
+    q = (q or "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        raise SearchError(
+            _("The query is too long: at most %(max)d characters, please shorten it.")
+            % {"max": MAX_QUERY_LENGTH}
+        )
+    return list(dict.fromkeys(analyzer(q)))[:MAX_QUERY_TERMS]
+
+
+def _filters(**chosen: str | None) -> tuple[str, list[str]]:
+    clauses, params = ["(e.item_id IS NOT NULL OR e.passage_id IS NOT NULL)"], []
+    columns = {
+        "language": "e.language",
+        "framework": "e.framework",
+        "kind": "e.item_kind",
+        "document": "e.document",
+        "entry_type": "e.kind",
+    }
+    for name, column in columns.items():
+        value = chosen.get(name)
+        if value:
+            clauses.append(f"{column} = %s")
+            params.append(value)
+    if chosen.get("pillar"):
+        clauses.append("e.pillars LIKE %s")
+        params.append(f"% {chosen['pillar']} %")
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def _entries_with(term: str, where: str, params: list[str]) -> list[tuple]:
+    """Entries whose terms contain ``term``, through the database's full-text index."""
+    columns = "e.id, e.terms, e.length, e.item_id, e.passage_id"
+    if connection.vendor == "postgresql":
+        # Column and filter names are fixed strings; every value is a query parameter.
+        sql = (
+            f"SELECT {columns} FROM library_searchentry e "  # noqa: S608
+            f"WHERE array_to_tsvector(string_to_array(e.terms, ' ')) @@ %s::tsquery{where} "
+            "ORDER BY e.id LIMIT %s"
+        )
+        match = "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
+    else:
+        sql = (
+            f"SELECT {columns} FROM library_searchentry e WHERE e.id IN ("  # noqa: S608
+            "SELECT rowid FROM library_searchentry_fts WHERE library_searchentry_fts MATCH %s)"
+            f"{where} ORDER BY e.id LIMIT %s"
+        )
+        match = '"' + term.replace('"', '""') + '"'
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match, *params, CANDIDATES_PER_TERM])
+        return cursor.fetchall()
+
+
+def _statistics(terms: list[str]) -> tuple[int, float, dict[str, int]]:
+    rows = dict(SearchTermStat.objects.filter(term__in=[*terms, ENTRIES, LENGTH]).values_list("term", "df"))
+    entries = rows.pop(ENTRIES, 0)
+    length = rows.pop(LENGTH, 0)
+    return entries, (length / entries if entries else 0.0), rows
+
+
+def rank(terms: list[str], *, limit: int = 10, **filters: str | None) -> list[tuple[float, int]]:
+    """(score, entry id) of the best ``limit`` results, one per item or passage."""
+    n, average, df = _statistics(terms)
+    present = sorted((t for t in terms if df.get(t)), key=lambda t: (df[t], t))
+    if not present or not average:
+        return []
+    idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in present}
+    bound = [idf[t] * (K1 + 1) for t in present]
+    where, params = _filters(**filters)
+    seen: set[int] = set()
+    best: dict[tuple[str, int], tuple[float, int]] = {}
+    for position, term in enumerate(present):
+        for entry_id, text, length, item_id, passage_id in _entries_with(term, where, params):
+            if entry_id in seen:
+                continue
+            seen.add(entry_id)
+            padded = f" {text} "
+            norm = K1 * (1 - B + B * length / average)
+            score = 0.0
+            for t in present:
+                tf = padded.count(f" {t} ")
+                if tf:
+                    score += idf[t] * tf * (K1 + 1) / (tf + norm)
+            key = ("item", item_id) if item_id else ("passage", passage_id)
+            if key not in best or (-score, entry_id) < (-best[key][0], best[key][1]):
+                best[key] = (score, entry_id)
+        if len(best) >= limit:
+            kth = sorted((s for s, _id in best.values()), reverse=True)[limit - 1]
+            if kth > sum(bound[position + 1 :]):
+                break
+    return sorted(best.values(), key=lambda pair: (-pair[0], pair[1]))[:limit]
+
+
+def search(
+    q: str,
+    *,
+    language: str | None = None,
+    framework: str | None = None,
+    pillar: str | None = None,
+    kind: str | None = None,
+    document: str | None = None,
+    entry_type: str | None = None,
+    limit: int = 10,
+    analyzer: Analyzer = analyze,
+) -> list[Hit]:
+    """Ranked hits for ``q``. Empty or meaningless queries give no hits; a query that is
+    too long or a limit out of 1..50 raises :class:`SearchError`."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise SearchError(_("The number of results must be between 1 and %(max)d.") % {"max": MAX_LIMIT})
+    terms = query_terms(q, analyzer)
+    if not terms:
+        return []
+    ranked = rank(
+        terms,
+        limit=limit,
+        language=language,
+        framework=framework,
+        pillar=pillar,
+        kind=kind,
+        document=document,
+        entry_type=entry_type,
+    )
+    rows = SearchEntry.objects.select_related("item", "passage__document").in_bulk([i for _s, i in ranked])
+    wanted = set(terms)
+    return [_hit(rows[entry_id], score, wanted, analyzer) for score, entry_id in ranked]
+
+
+def _hit(entry: SearchEntry, score: float, wanted: set[str], analyzer: Analyzer) -> Hit:
+    if entry.kind == SearchEntry.Kind.ITEM:
+        code, slug, locator = entry.item.code, None, entry.item.number
+        url = reverse("catalogue:item", args=[code])
+    else:
+        passage = entry.passage
+        code, slug, locator = None, passage.document.slug, passage.locator
+        try:
+            url = reverse("library:document", args=[slug]) + f"#p{passage.order}"
+        except NoReverseMatch:
+            url = ""
+    return Hit(
+        type=entry.kind,
+        code=code,
+        document=slug,
+        locator=locator,
+        title=entry.title,
+        snippet_html=snippet(entry.text, wanted, analyzer),
+        score=round(score, 4),
+        url=url,
+        language=entry.language,
+    )
+
+
+# Words of the original text, diacritics and tatweel included, so offsets stay exact.
+_WORD = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+")
+
+
+def snippet(text: str, wanted: set[str], analyzer: Analyzer = analyze, words: int = SNIPPET_WORDS) -> str:
+    """An HTML excerpt of ``text`` around the densest run of matched words: everything is
+    escaped, matched words are wrapped in ``<mark>``."""
+    spans = [m.span() for m in _WORD.finditer(text)]
+    hits = [i for i, (a, b) in enumerate(spans) if wanted & set(analyzer(normalize(text[a:b])))]
+    start = 0
+    if hits:
+        densest = max(hits, key=lambda i: (sum(1 for j in hits if i <= j < i + words), -i))
+        start = max(0, min(densest - 4, len(spans) - words))
+    chosen = spans[start : start + words]
+    if not chosen:
+        return html.escape(text[:300])
+    marked = set(hits)
+    out = ["… " if start > 0 else ""]
+    cursor = chosen[0][0]
+    for offset, (a, b) in enumerate(chosen):
+        out.append(html.escape(text[cursor:a]))
+        word = html.escape(text[a:b])
+        out.append(f"<mark>{word}</mark>" if start + offset in marked else word)
+        cursor = b
+    end = chosen[-1][1]
+    if start + words < len(spans):
+        out.append(" …")
+    else:
+        out.append(html.escape(text[end:]))
+    return "".join(out)

@@ -1,0 +1,80 @@
+"""API: GET /api/v1/search, ranked hits over catalogue items and passages."""
+
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from thiqa.accounts import policy
+from thiqa.lib.problems import problem
+from thiqa.library import search
+
+router = Router(tags=["search"])
+
+
+class SearchParams(Schema):
+    q: str = Field("", max_length=10_000)
+    lang: Literal["ar", "en"] | None = None
+    framework: str | None = Field(None, max_length=60)
+    pillar: str | None = Field(None, max_length=60)
+    kind: str | None = Field(None, max_length=60)
+    document: str | None = Field(None, max_length=120)
+    type: Literal["item", "passage"] | None = None
+    limit: int = Field(10, ge=1, le=search.MAX_LIMIT)
+
+
+class HitOut(Schema):
+    type: str
+    code: str | None
+    document: str | None
+    locator: str
+    title: str
+    snippet: str = Field(description="HTML: escaped text, matched words in <mark>")
+    score: float
+    url: str
+    language: str
+
+
+class SearchOut(Schema):
+    query: str
+    terms: list[str]
+    hits: list[HitOut]
+
+
+@router.get("/search", response=SearchOut)
+def search_endpoint(request: HttpRequest, params: Query[SearchParams]) -> dict | HttpResponse:
+    """Ranked hits for ``q``; an empty or meaningless query gives no hits, a query over 500
+    characters a 422 problem."""
+    policy.require(request.user, "search.query", token=getattr(request, "api_token", None))
+    try:
+        hits = search.search(
+            params.q,
+            language=params.lang,
+            framework=params.framework,
+            pillar=params.pillar,
+            kind=params.kind,
+            document=params.document,
+            entry_type=params.type,
+            limit=params.limit,
+        )
+    except search.SearchError as exc:
+        return problem(422, _("The query cannot be run."), str(exc))
+    return {
+        "query": params.q.strip(),
+        "terms": search.query_terms(params.q),
+        "hits": [
+            {
+                "type": h.type,
+                "code": h.code,
+                "document": h.document,
+                "locator": h.locator,
+                "title": h.title,
+                "snippet": h.snippet_html,
+                "score": h.score,
+                "url": h.url,
+                "language": h.language,
+            }
+            for h in hits
+        ],
+    }
