@@ -93,9 +93,7 @@ def grow(total: int) -> float:
             )
         SearchEntry.objects.bulk_create(entries, batch_size=1000)
         search._adjust_statistics(search._frequencies(entries))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE library_searchentry")
+    search.refresh_planner_statistics()
     return time.perf_counter() - start
 
 
@@ -104,9 +102,8 @@ def native(terms: list[str]) -> list[int]:
         if connection.vendor == "postgresql":
             query = " | ".join("'" + t.replace("'", "''") + "'" for t in terms)
             cursor.execute(
-                "SELECT id FROM library_searchentry WHERE array_to_tsvector(string_to_array(terms, ' ')) "
-                "@@ %s::tsquery ORDER BY ts_rank(array_to_tsvector(string_to_array(terms, ' ')), "
-                "%s::tsquery) DESC LIMIT 10",
+                "SELECT id FROM library_searchentry WHERE terms_vector @@ %s::tsquery "
+                "ORDER BY ts_rank(terms_vector, %s::tsquery) DESC LIMIT 10",
                 [query, query],
             )
         else:

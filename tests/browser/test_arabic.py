@@ -4,8 +4,8 @@ Needs the compiled Arabic catalog: ``make messages`` (or ``thiqa compilemessages
 With THIQA_SCREENSHOTS=1 it also refreshes the README screenshots in docs/screenshots/.
 """
 
-import re
 import os
+import re
 from pathlib import Path
 
 import pytest

@@ -21,7 +21,9 @@ Speed: query terms are visited rarest first (MaxScore). After each term's entrie
 fetched and scored, if the k-th best score already exceeds the best score any unseen
 entry could reach (the sum of the remaining terms' upper bounds idf * (k1 + 1)), the
 search stops. One term fetches at most ``CANDIDATES_PER_TERM`` entries, in id order, so a
-query made only of very common words is ranked within a deterministic subset.
+query made only of very common words is ranked within a deterministic subset; and a term
+that common is not fetched at all once rarer terms have found ``limit`` results (it still
+counts in the scores of the entries found).
 
 Results are per item (the better of its two languages) or per passage.
 """
@@ -34,7 +36,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from thiqa.catalogue.models import Item, SourceDocument
@@ -49,7 +51,8 @@ B = 0.75
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_TERMS = 12
 MAX_LIMIT = 50
-CANDIDATES_PER_TERM = 500
+CANDIDATES_PER_TERM = 250
+DENSE_SHARE = 0.1  # a term in more than 10% of the entries is fetched by an id-order walk
 ENTRIES = " entries"  # reserved: real terms never contain a space
 LENGTH = " length"
 SNIPPET_WORDS = 36
@@ -211,7 +214,15 @@ def rebuild(analyzer: Analyzer = analyze, progress: Callable[[int], None] | None
             progress(1)
     SearchEntry.objects.bulk_create(entries, batch_size=500)
     _adjust_statistics(_frequencies(entries))
+    refresh_planner_statistics()
     return len(entries)
+
+
+def refresh_planner_statistics() -> None:
+    """After bulk changes, let the database re-estimate the index (PostgreSQL's ANALYZE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE library_searchentry")
 
 
 def rebuild_steps() -> int:
@@ -252,17 +263,27 @@ def _filters(**chosen: str | None) -> tuple[str, list[str]]:
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def _entries_with(term: str, where: str, params: list[str]) -> list[tuple]:
-    """Entries whose terms contain ``term``, through the database's full-text index."""
+def _entries_with(term: str, where: str, params: list[str], dense: bool = False) -> list[tuple]:
+    """Entries whose terms contain ``term``, through the database's full-text index.
+
+    ``dense``: the term is in a large share of the entries, so walking the entries in id
+    order finds the first ``CANDIDATES_PER_TERM`` of them sooner than listing every match."""
     columns = "e.id, e.terms, e.length, e.item_id, e.passage_id"
     if connection.vendor == "postgresql":
-        # Column and filter names are fixed strings; every value is a query parameter.
-        sql = (
-            f"SELECT {columns} FROM library_searchentry e "  # noqa: S608
-            f"WHERE array_to_tsvector(string_to_array(e.terms, ' ')) @@ %s::tsquery{where} "
-            "ORDER BY e.id LIMIT %s"
-        )
         match = "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
+        if dense:
+            sql = (
+                f"SELECT {columns} FROM library_searchentry e "  # noqa: S608
+                f"WHERE e.terms_vector @@ %s::tsquery{where} ORDER BY e.id LIMIT %s"
+            )
+        else:
+            # The materialized match makes PostgreSQL use the GIN index, whatever its estimates.
+            sql = (
+                "WITH matched AS MATERIALIZED (SELECT id FROM library_searchentry "  # noqa: S608
+                "WHERE terms_vector @@ %s::tsquery) "
+                f"SELECT {columns} FROM library_searchentry e JOIN matched m ON m.id = e.id "
+                f"WHERE TRUE{where} ORDER BY e.id LIMIT %s"
+            )
     else:
         sql = (
             f"SELECT {columns} FROM library_searchentry e WHERE e.id IN ("  # noqa: S608
@@ -294,7 +315,10 @@ def rank(terms: list[str], *, limit: int = 10, **filters: str | None) -> list[tu
     seen: set[int] = set()
     best: dict[tuple[str, int], tuple[float, int]] = {}
     for position, term in enumerate(present):
-        for entry_id, text, length, item_id, passage_id in _entries_with(term, where, params):
+        if df[term] > CANDIDATES_PER_TERM and len(best) >= limit:
+            break  # a very common term would only add an arbitrary capped subset: skip it
+        dense = df[term] > n * DENSE_SHARE
+        for entry_id, text, length, item_id, passage_id in _entries_with(term, where, params, dense):
             if entry_id in seen:
                 continue
             seen.add(entry_id)
@@ -356,10 +380,7 @@ def _hit(entry: SearchEntry, score: float, wanted: set[str], analyzer: Analyzer)
     else:
         passage = entry.passage
         code, slug, locator = None, passage.document.slug, passage.locator
-        try:
-            url = reverse("library:document", args=[slug]) + f"#p{passage.order}"
-        except NoReverseMatch:
-            url = ""
+        url = reverse("library:document", args=[slug]) + f"#p-{passage.order}"
     return Hit(
         type=entry.kind,
         code=code,

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -45,13 +45,6 @@ def documents(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item_url(code: str) -> str:
-    try:
-        return reverse("catalogue:item", args=[code])
-    except NoReverseMatch:
-        return f"/catalogue/items/{code}/"
-
-
 @login_required
 def document(request: HttpRequest, slug: str) -> HttpResponse:
     policy.require(request.user, "library.view")
@@ -60,7 +53,7 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
     links = CitedPassage.objects.filter(passage__document=doc).select_related("citation__item")
     for link in links.order_by("citation__item__order"):
         item = link.citation.item
-        entry = {"code": item.code, "title": item.title, "url": _item_url(item.code)}
+        entry = {"code": item.code, "title": item.title, "url": reverse("catalogue:item", args=[item.code])}
         if entry not in cited.setdefault(link.passage_id, []):
             cited[link.passage_id].append(entry)
     rows = [(p, cited.get(p.pk, [])) for p in doc.passages.order_by("order")]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 # The full-text index over SearchEntry.terms (already analysed, space-separated terms):
 # an FTS5 external-content table kept in step by triggers on SQLite, a GIN index over
-# the terms as a tsvector on PostgreSQL. Used for candidate retrieval only (see search.py).
+# a stored tsvector column of the terms on PostgreSQL. Used for candidate retrieval only (see search.py).
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE library_searchentry_fts USING fts5("
     "terms, content='library_searchentry', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
@@ -27,10 +27,15 @@ SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS library_searchentry_fts",
 ]
 POSTGRES_FORWARD = [
-    "CREATE INDEX library_searchentry_terms_gin ON library_searchentry "
-    "USING gin (array_to_tsvector(string_to_array(terms, ' ')))",
+    # A stored tsvector of the (already analysed) terms: one lexeme per term, no re-stemming.
+    "ALTER TABLE library_searchentry ADD COLUMN terms_vector tsvector "
+    "GENERATED ALWAYS AS (array_to_tsvector(string_to_array(terms, ' '))) STORED",
+    "CREATE INDEX library_searchentry_terms_gin ON library_searchentry USING gin (terms_vector)",
 ]
-POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS library_searchentry_terms_gin"]
+POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS library_searchentry_terms_gin",
+    "ALTER TABLE library_searchentry DROP COLUMN IF EXISTS terms_vector",
+]
 
 
 def _run(statements_by_vendor):

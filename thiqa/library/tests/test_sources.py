@@ -84,3 +84,17 @@ def test_the_demo_ingests_the_sources_once_with_catalogue_titles(sources):
     gge = Document.objects.get(file_name=FILES["gge"])
     assert gge.symbol == "A/68/98" and gge.title_en and gge.title_ar
     assert gge.passages.filter(citations__isnull=False).exists()
+
+
+def test_reloading_the_catalogue_keeps_citations_linked_and_items_searchable(sources):
+    from thiqa.library import search
+
+    load_catalogue()
+    ingest(sources / FILES["gge"])
+    linked = CitedPassage.objects.count()
+    assert linked > 0
+    load_catalogue()  # citations are written anew; the library follows through the signal
+    assert CitedPassage.objects.count() == linked
+    assert Citation.objects.get(item__code="un-gge-2013-26c").passages.exists()
+    hits = search.search("نقاط الاتصال الوطنية", entry_type="item")
+    assert "un-gge-2013-26c" in [h.code for h in hits]
