@@ -128,7 +128,8 @@ def load() -> list[str]:
     lines = [
         f"{states} States and {groups} groups loaded.",
         "",
-        f"Sample log-ins (password {DEMO_PASSWORD!r}; second-factor codes: `thiqa democode EMAIL`):",
+        f"Sample log-ins (password {DEMO_PASSWORD!r};"
+        " current second-factor code: `make democode EMAIL=...`):",
     ]
     for email, _name, _lang, code, role, secret in SAMPLE_PEOPLE:
         extra = f"  TOTP secret {secret}" if secret else ""
