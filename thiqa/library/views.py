@@ -63,7 +63,8 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "library.ingest")
-    form = UploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         try:
             doc = services.ingest(

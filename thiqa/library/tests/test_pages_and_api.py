@@ -61,3 +61,10 @@ def test_people_without_a_role_are_refused(client, document):
     client.force_login(User.objects.create_user("nobody@thiqa.example", "x" * 20))
     assert client.get("/library/").status_code == 403
     assert client.get("/api/v1/library/documents").status_code == 403
+
+
+def test_an_empty_upload_is_explained(client, secretariat):
+    client.force_login(secretariat)
+    response = client.post("/library/ingest/", {})
+    assert response.status_code == 200
+    assert "file" in response.context["form"].errors
