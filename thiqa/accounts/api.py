@@ -67,14 +67,10 @@ class GroupOut(Schema):
         return [p.code for p in obj.members.all()]
 
 
-def _token(request: HttpRequest):
-    return getattr(request, "api_token", None)
-
-
 @router.get("/me", response=MeOut, tags=["account"])
 def me(request: HttpRequest) -> dict:
     user = request.user
-    token = _token(request)
+    token = policy.request_token(request)
     return {
         "email": user.email,
         "full_name": user.full_name,
@@ -88,7 +84,7 @@ def me(request: HttpRequest) -> dict:
 @router.get("/participants", response=list[ParticipantOut])
 @paginate(PageNumberPagination)
 def list_participants(request: HttpRequest, kind: str | None = None, group: str | None = None):
-    policy.require(request.user, "participant.list", token=_token(request))
+    policy.require_request(request, "participant.list")
     rows = Participant.objects.filter(is_active=True).prefetch_related("groups").order_by("code")
     if kind:
         rows = rows.filter(kind=kind)
@@ -100,7 +96,7 @@ def list_participants(request: HttpRequest, kind: str | None = None, group: str 
 @router.get("/participants/{code}", response=ParticipantOut)
 def get_participant(request: HttpRequest, code: str) -> Participant:
     obj = get_object_or_404(Participant, code=code)
-    policy.require(request.user, "participant.view", obj, token=_token(request))
+    policy.require_request(request, "participant.view", obj)
     return obj
 
 
@@ -111,12 +107,12 @@ def patch_participant(request: HttpRequest, code: str, payload: ParticipantPatch
     if "website" in changes:
         changes["website"] = str(changes["website"] or "")
     return services.update_participant(
-        obj, changes, actor=request.user, token=_token(request), request=request
+        obj, changes, actor=request.user, token=policy.request_token(request), request=request
     )
 
 
 @router.get("/groups", response=list[GroupOut])
 @paginate(PageNumberPagination)
 def list_groups(request: HttpRequest):
-    policy.require(request.user, "group.list", token=_token(request))
+    policy.require_request(request, "group.list")
     return ParticipantGroup.objects.prefetch_related("members").order_by("code")

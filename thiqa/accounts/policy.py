@@ -125,6 +125,16 @@ def can(user: User | Any, action: str, target: Any = None, token: ApiToken | Non
     return rule.rule(user, target)
 
 
+def request_token(request: Any) -> ApiToken | None:
+    """The API token a request was authenticated with (None for a browser session)."""
+    return getattr(request, "api_token", None)
+
+
+def require_request(request: Any, action: str, target: Any = None) -> None:
+    """:func:`require` for the user of an API request, through the token it came with."""
+    require(request.user, action, target, request_token(request))
+
+
 def require(user: User | Any, action: str, target: Any = None, token: ApiToken | None = None) -> None:
     """Raise PermissionDenied unless :func:`can` says yes."""
     if not can(user, action, target, token):

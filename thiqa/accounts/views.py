@@ -316,7 +316,7 @@ def membership(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def groups(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "group.list")
-    rows = ParticipantGroup.objects.annotate(size=Count("members"))
+    rows = ParticipantGroup.objects.annotate(size=Count("members")).order_by("code")
     return render(request, "accounts/groups.html", {"groups": rows})
 
 

@@ -31,7 +31,7 @@ class AuditEventOut(Schema):
 @router.get("/events", response=list[AuditEventOut])
 @paginate(PageNumberPagination)
 def events(request: HttpRequest, action: str | None = None):
-    policy.require(request.user, "audit.view", token=getattr(request, "api_token", None))
+    policy.require_request(request, "audit.view")
     rows = AuditEvent.objects.order_by("-seq")
     if action:
         rows = rows.filter(action=action)

@@ -1,7 +1,9 @@
 """API: frameworks and items of the catalogue."""
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -9,7 +11,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from thiqa.accounts import policy
 from thiqa.catalogue import export
-from thiqa.catalogue.models import Framework
+from thiqa.catalogue.models import Framework, Item
 
 router = Router(tags=["catalogue"])
 
@@ -55,23 +57,39 @@ class ItemOut(Schema):
 
 
 def _allow(request: HttpRequest) -> None:
-    policy.require(request.user, "catalogue.view", token=getattr(request, "api_token", None))
+    policy.require_request(request, "catalogue.view")
 
 
 @router.get("/frameworks", response=list[FrameworkOut])
 def frameworks(request: HttpRequest) -> list[dict[str, Any]]:
     _allow(request)
+    rows = Framework.objects.annotate(size=Count("items", filter=Q(items__is_active=True))).order_by("order")
     return [
         {
             "code": f.code,
             "title": {"en": f.title_en, "ar": f.title_ar},
             "description": {"en": f.description_en, "ar": f.description_ar},
             "version": f.version,
-            "items": f.items.filter(is_active=True).count(),
+            "items": f.size,
             "documents": [d.symbol for d in f.documents.all()],
         }
-        for f in Framework.objects.prefetch_related("documents")
+        for f in rows.prefetch_related("documents")
     ]
+
+
+class Records(Sequence[dict[str, Any]]):
+    """Items as export records, built only for the page the paginator slices out."""
+
+    def __init__(self, items: QuerySet[Item]) -> None:
+        self.items = items
+
+    def __len__(self) -> int:
+        return self.items.count()
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [export.item_record(i) for i in self.items[index]]
+        return export.item_record(self.items[index])
 
 
 @router.get("/items", response=list[ItemOut])
@@ -82,7 +100,7 @@ def items(
     pillar: str | None = None,
     theme: str | None = None,
     kind: str | None = None,
-) -> list[dict[str, Any]]:
+) -> Sequence[dict[str, Any]]:
     _allow(request)
     rows = export.items()
     if framework:
@@ -93,7 +111,7 @@ def items(
         rows = rows.filter(themes__code=theme, themes__axis="theme")
     if kind:
         rows = rows.filter(kind__code=kind)
-    return [export.item_record(i) for i in rows.distinct()]
+    return Records(rows.distinct().order_by("framework__order", "order"))
 
 
 @router.get("/items/{code}", response=ItemOut)

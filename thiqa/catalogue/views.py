@@ -28,7 +28,9 @@ def index(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(themes__code=chosen["theme"], themes__axis=Term.Axis.THEME)
     if chosen["kind"]:
         rows = rows.filter(kind__code=chosen["kind"])
-    frameworks = Framework.objects.annotate(size=Count("items", filter=Q(items__is_active=True)))
+    frameworks = Framework.objects.annotate(size=Count("items", filter=Q(items__is_active=True))).order_by(
+        "order"
+    )
     terms = Term.objects.all()
     return render(
         request,

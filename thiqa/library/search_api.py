@@ -46,7 +46,7 @@ class SearchOut(Schema):
 def search_endpoint(request: HttpRequest, params: Query[SearchParams]) -> dict | HttpResponse:
     """Ranked hits for ``q``; an empty or meaningless query gives no hits, a query over 500
     characters a 422 problem."""
-    policy.require(request.user, "search.query", token=getattr(request, "api_token", None))
+    policy.require_request(request, "search.query")
     try:
         hits = search.search(
             params.q,

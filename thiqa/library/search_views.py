@@ -1,5 +1,6 @@
 """The search page: one query box over catalogue items and passages, with filters."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -48,7 +49,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "pillars": [t for t in terms if t.axis == Term.Axis.PILLAR],
             "kinds": [t for t in terms if t.axis == Term.Axis.KIND],
             "documents": Document.objects.only("slug", "symbol", "file_name"),
-            "language_choices": [("ar", _("Arabic")), ("en", _("English"))],
+            "language_choices": settings.LANGUAGES,
             "type_choices": [("item", _("Catalogue item")), ("passage", _("Passage"))],
             "max_length": search.MAX_QUERY_LENGTH,
         },

@@ -2,12 +2,12 @@
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -48,13 +48,10 @@ def _read(source: Any) -> ReadResult:
 
 
 def _catalogue_source(file_name: str) -> SourceDocument | None:
-    """The catalogue's document for a file: the one its citations cite most."""
-    return (
-        SourceDocument.objects.filter(source_file=file_name)
-        .annotate(cited=Count("framework__items__citations", distinct=True))
-        .order_by("-cited", "symbol")
-        .first()
-    )
+    """The catalogue's document for a file: the one the catalogue's citations of it name most."""
+    counts = Counter(Citation.objects.filter(source_file=file_name).values_list("document_symbol", flat=True))
+    documents = SourceDocument.objects.filter(source_file=file_name)
+    return min(documents, key=lambda d: (-counts[d.symbol], d.symbol), default=None)
 
 
 def _slug(base: str) -> str:

@@ -37,7 +37,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     rows = Document.objects.annotate(
         passage_count=Count("passages", distinct=True),
         item_count=Count("passages__citations__citation__item", distinct=True),
-    )
+    ).order_by("symbol", "file_name")  # Meta.ordering does not apply to aggregate queries
     return render(
         request,
         "library/documents.html",

@@ -28,7 +28,7 @@ class OutboundOut(Schema):
 @router.get("/outbox", response=list[OutboundOut])
 @paginate(PageNumberPagination)
 def outbox(request: HttpRequest, status: str | None = None):
-    policy.require(request.user, "mail.view_outbox", token=getattr(request, "api_token", None))
+    policy.require_request(request, "mail.view_outbox")
     rows = OutboundMessage.objects.defer("raw").order_by("-created_at")
     if status:
         rows = rows.filter(status=status)

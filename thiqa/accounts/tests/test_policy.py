@@ -110,6 +110,10 @@ def test_every_view_and_endpoint_action_is_declared():
     for path in root.rglob("*.py"):
         if "tests" in path.parts:
             continue
-        used |= set(re.findall(r"""(?:require|can)\([^"']*["']([a-z_]+\.[a-z_]+)["']""", path.read_text()))
+        used |= set(
+            re.findall(
+                r"""(?:require|require_request|can)\([^"']*["']([a-z_]+\.[a-z_]+)["']""", path.read_text()
+            )
+        )
     assert used, "no policy calls found"
     assert used <= set(policy.ACTIONS), used - set(policy.ACTIONS)
