@@ -60,6 +60,17 @@ def _outbox_backend(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a page requested in Arabic leaves Arabic
+    active in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _audit_guard(request: pytest.FixtureRequest, django_db_blocker) -> Iterator[None]:
     """Keep the audit log's append-only triggers in place for every database test.
 
@@ -249,3 +260,24 @@ def process_env(database_url: str) -> Callable[..., dict[str, str]]:
         return env
 
     return build
+
+
+# --- catalogue and directory ---------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(db: None) -> None:
+    """The catalogue, whose parameters (CBM 8 re-confirmation, change notice...) rooms read."""
+    from thiqa.catalogue.loader import load_catalogue
+
+    load_catalogue()
+
+
+def make_contact(participant: Participant, role: str = "technical", email: str | None = None, **fields):
+    """A published contact (tests that are not about nominations start from one)."""
+    from thiqa.directory.models import Contact
+
+    email = email or f"{role}.{participant.code.lower()}.{Contact.objects.count()}@example.org"
+    fields.setdefault("name", f"{role.title()} contact of {participant.name_en}")
+    fields.setdefault("languages", ["en"])
+    return Contact.objects.create(participant=participant, role=role, emails=[email], **fields)

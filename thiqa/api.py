@@ -16,6 +16,8 @@ from thiqa.accounts.api import router as accounts_router
 from thiqa.accounts.models import ApiToken
 from thiqa.audit.api import router as audit_router
 from thiqa.catalogue.api import router as catalogue_router
+from thiqa.checks.api import router as checks_router
+from thiqa.directory.api import router as directory_router
 from thiqa.lib.problems import problem
 from thiqa.library.api import router as library_router
 from thiqa.library.search_api import router as search_router
@@ -61,6 +63,8 @@ api.add_router("/mail", mail_router)
 api.add_router("/audit", audit_router)
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/library", library_router)
+api.add_router("/directory", directory_router)
+api.add_router("/checks", checks_router)
 api.add_router("/", search_router)
 
 

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "thiqa.scheduler",
     "thiqa.catalogue",
     "thiqa.library",
+    "thiqa.directory",
+    "thiqa.checks",
 ]
 
 MIDDLEWARE = [
@@ -244,7 +246,7 @@ THIQA_MAIL_RETRY_MAX_SECONDS = env_number("MAIL_RETRY_MAX_SECONDS", 3600, float)
 THIQA_MAIL_MAX_ATTEMPTS = env_number("MAIL_MAX_ATTEMPTS", 12)
 # A claimed message whose worker has not finished it within the lease is recovered.
 THIQA_MAIL_LEASE_SECONDS = env_number("MAIL_LEASE_SECONDS", 300, float)
-THIQA_MAIL_BATCH = 50
+THIQA_MAIL_BATCH = 200
 
 # `thiqa serve`: where gunicorn listens and how many web processes it runs.
 THIQA_BIND = env("BIND", "127.0.0.1:8000")
@@ -257,6 +259,15 @@ THIQA_INBOUND_DOMAINS = [
     d.strip().lower() for d in env("INBOUND_DOMAINS", _site.hostname or "localhost").split(",") if d.strip()
 ]
 THIQA_INBOUND_MAX_BYTES = 10 * 1024 * 1024
+
+# Directory: how many days before a re-confirmation falls due focal points are reminded.
+THIQA_DIRECTORY_REMINDER_DAYS = env_number("DIRECTORY_REMINDER_DAYS", 30)
+# Communication checks: default deadline, and when to remind (hours before the deadline,
+# at most half the round's window).
+THIQA_CHECK_DEADLINE_HOURS = env_number("CHECK_DEADLINE_HOURS", 48)
+THIQA_CHECK_REMINDER_HOURS = env_number("CHECK_REMINDER_HOURS", 12)
+# How many contacts a check round prepares per transaction (progress is shown between them).
+THIQA_CHECK_BATCH = 500
 
 # API tokens: the longest lifetime a personal token may have.
 THIQA_TOKEN_MAX_DAYS = 366

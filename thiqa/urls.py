@@ -13,6 +13,8 @@ urlpatterns = [
     path("catalogue/", include("thiqa.catalogue.urls")),
     path("library/", include("thiqa.library.urls")),
     path("search/", search_views.search_page, name="search"),
+    path("directory/", include("thiqa.directory.urls")),
+    path("checks/", include("thiqa.checks.urls")),
     path("audit/", include("thiqa.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -13,6 +13,8 @@ NAVIGATION = [
     (_("Home"), "home", "home.view"),
     (_("Participants"), "accounts:participants", "participant.list"),
     (_("Groups"), "accounts:groups", "group.list"),
+    (_("Directory"), "directory:index", "directory.view"),
+    (_("Checks"), "checks:rounds", "checks.list"),
     (_("Catalogue"), "catalogue:index", "catalogue.view"),
     (_("Library"), "library:documents", "library.view"),
     (_("Search"), "search", "search.query"),

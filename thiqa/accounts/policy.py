@@ -81,6 +81,43 @@ def _may_change_membership(user: User, membership: Membership) -> bool:
     }
 
 
+def _may_see_contact(user: User, contact: Any) -> bool:
+    """Community members see published contacts; one marked for the secretariat only is
+    seen by the secretariat and its own participant's people. Mirrors
+    ``ContactQuerySet.visible_to``."""
+    if not in_community(user) or contact.removed_at is not None:
+        return False
+    if not contact.secretariat_only or is_secretariat(user):
+        return True
+    return contact.participant_id in roles_of(user)
+
+
+def _may_manage_some_participant(user: User, target: Any) -> bool:
+    return is_secretariat(user) or Role.FOCAL_POINT in roles_of(user).values()
+
+
+def _may_see_group_compliance(user: User, group: Any) -> bool:
+    """The secretariat sees every group; a focal point sees the groups it belongs to."""
+    if is_secretariat(user):
+        return True
+    if group is None:
+        return False
+    own = {pid for pid, role in roles_of(user).items() if role == Role.FOCAL_POINT}
+    return group.members.filter(pk__in=own).exists()
+
+
+def _may_see_check_results(user: User, participant: Any) -> bool:
+    """The secretariat sees every participant's results; others only their own."""
+    if is_secretariat(user):
+        return True
+    return participant is not None and participant.pk in roles_of(user)
+
+
+def _is_addressee(user: User, ping: Any) -> bool:
+    """A ping is acknowledged in the web inbox by the person it was sent to."""
+    return user.email.lower() in {address.lower() for address in ping.addresses}
+
+
 @dataclass(frozen=True)
 class Action:
     rule: Callable[[User, Any], bool]
@@ -112,6 +149,20 @@ ACTIONS: dict[str, Action] = {
     "library.view": Action(lambda u, t: in_community(u), writes=False),
     "library.ingest": Action(lambda u, t: is_secretariat(u), writes=True),
     "search.query": Action(lambda u, t: in_community(u), writes=False),
+    "directory.view": Action(lambda u, t: in_community(u), writes=False),
+    "directory.view_contact": Action(_may_see_contact, writes=False),
+    "directory.export": Action(lambda u, t: in_community(u), writes=False),
+    "directory.nominate": Action(_manages_participant, writes=True),
+    "directory.confirm": Action(_manages_participant, writes=True),
+    "directory.edit_structures": Action(_manages_participant, writes=True),
+    "directory.import": Action(_may_manage_some_participant, writes=True),
+    "directory.review": Action(lambda u, t: is_secretariat(u), writes=True),
+    "directory.compliance": Action(_may_see_group_compliance, writes=False),
+    "checks.start": Action(lambda u, t: is_secretariat(u), writes=True),
+    "checks.manage": Action(lambda u, t: is_secretariat(u), writes=True),
+    "checks.list": Action(lambda u, t: in_community(u), writes=False),
+    "checks.view_results": Action(_may_see_check_results, writes=False),
+    "checks.acknowledge": Action(_is_addressee, writes=True),
 }
 
 

@@ -1,14 +1,19 @@
 """The outbox: store, claim, deliver, retry, recover. Nothing else in Thiqa talks SMTP."""
 
+import functools
 import logging
 import random
+import re
 import smtplib
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import timedelta
+from datetime import datetime, timedelta
+from email.generator import BytesGenerator
+from email.policy import compat32
 from email.utils import parseaddr
+from io import BytesIO
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +24,7 @@ from django.utils import timezone
 
 from thiqa.accounts.policy import require
 from thiqa.audit.services import record
+from thiqa.lib import shutdown
 from thiqa.mail.models import OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -28,23 +34,59 @@ SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 def enqueue(message: EmailMessage, *, purpose: str = "") -> OutboundMessage:
     """Store ``message`` in the outbox; delivery starts once the transaction commits."""
-    if "Message-ID" not in message.extra_headers:
-        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "thiqa"
-        message.extra_headers["Message-ID"] = make_msgid(domain=domain)
-    recipients = list(dict.fromkeys(message.recipients()))
-    if not recipients:
-        raise ValueError("an e-mail needs at least one recipient")
-    with transaction.atomic():
-        outbound = OutboundMessage.objects.create(
-            message_id=message.extra_headers["Message-ID"],
-            purpose=purpose,
-            sender=message.from_email or settings.DEFAULT_FROM_EMAIL,
-            recipients=recipients,
-            subject=message.subject[:998],
-            raw=message.message().as_bytes(linesep="\r\n"),
+    return enqueue_many([message], purpose=purpose)[0]
+
+
+def enqueue_many(messages: Iterable[EmailMessage], *, purpose: str = "") -> list[OutboundMessage]:
+    """Store several messages in one write (a check round queues thousands at once)."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "thiqa"
+    rows = []
+    for message in messages:
+        if "Message-ID" not in message.extra_headers:
+            message.extra_headers["Message-ID"] = make_msgid(domain=domain)
+        recipients = list(dict.fromkeys(message.recipients()))
+        if not recipients:
+            raise ValueError("an e-mail needs at least one recipient")
+        rows.append(
+            OutboundMessage(
+                message_id=message.extra_headers["Message-ID"],
+                purpose=purpose,
+                sender=message.from_email or settings.DEFAULT_FROM_EMAIL,
+                recipients=recipients,
+                subject=message.subject[:998],
+                raw=_wire_bytes(message),
+            )
         )
+    with transaction.atomic():
+        created = OutboundMessage.objects.bulk_create(rows)
         _start_delivery()
-    return outbound
+    return created
+
+
+class _WirePolicy(type(compat32)):  # type: ignore[misc]
+    """compat32, the policy of Django's messages, with CRLF line ends and a memory of the
+    headers it has folded: the messages of a round share most of theirs (From, Subject,
+    the MIME headers), and folding is the dearest part of writing a message out."""
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        return self._fold_text(name, value) if isinstance(value, str) else super().fold_binary(name, value)
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 (one instance, which lives as long as the process)
+    def _fold_text(self, name: str, value: str) -> bytes:
+        return super().fold_binary(name, value)
+
+
+_WIRE_POLICY = _WirePolicy(linesep="\r\n")
+
+
+def _wire_bytes(message: EmailMessage) -> bytes:
+    r"""Exactly the bytes of ``message.message().as_bytes(linesep="\r\n")``, sooner."""
+    mime = message.message()
+    if mime.policy is not compat32:
+        return mime.as_bytes(linesep="\r\n")
+    out = BytesIO()
+    BytesGenerator(out, mangle_from_=False, policy=_WIRE_POLICY).flatten(mime)
+    return out.getvalue()
 
 
 def _enqueue_delivery_task() -> None:
@@ -98,10 +140,12 @@ def claim(worker: str, limit: int) -> list[OutboundMessage]:
             .order_by("next_attempt_at")
             .values_list("id", flat=True)[:limit]
         )
-        # The status condition makes the claim safe even where rows cannot be locked.
-        OutboundMessage.objects.filter(id__in=ids, status=Status.QUEUED).update(
-            status=Status.SENDING, claimed_by=worker, claimed_at=now
-        )
+        # The status condition makes the claim safe even where rows cannot be locked. It is
+        # written "in none of the other states" so that SQLite finds the rows by id instead
+        # of walking its index over every queued message (slow with a long queue).
+        OutboundMessage.objects.filter(id__in=ids).exclude(
+            status__in=[status for status in Status.values if status != Status.QUEUED]
+        ).update(status=Status.SENDING, claimed_by=worker, claimed_at=now)
     return list(OutboundMessage.objects.filter(id__in=ids, claimed_by=worker, status=Status.SENDING))
 
 
@@ -111,7 +155,7 @@ def deliver_due(worker: str | None = None) -> int:
     recover_abandoned()
     sent = 0
     with _asynchronous_commit():
-        while batch := claim(worker, settings.THIQA_MAIL_BATCH):
+        while not shutdown.requested() and (batch := claim(worker, settings.THIQA_MAIL_BATCH)):
             sent += _deliver_batch(batch)
             if any(m.status == Status.QUEUED for m in batch):
                 break  # the server is not taking mail now; the back-off decides when to retry
@@ -138,6 +182,11 @@ def _asynchronous_commit() -> Iterator[None]:
             cursor.execute("RESET synchronous_commit")
 
 
+# A message the SMTP server has accepted (250) whose "sent" mark is not written yet, with
+# the recipients the server refused.
+_Accepted = tuple[OutboundMessage, list[str]]
+
+
 def _deliver_batch(batch: list[OutboundMessage]) -> int:
     backend = get_connection(SMTP_BACKEND, fail_silently=False)
     try:
@@ -149,12 +198,24 @@ def _deliver_batch(batch: list[OutboundMessage]) -> int:
         _close(backend)
         return 0
     sent = 0
+    accepted: _Accepted | None = None
     try:
-        for message in batch:
-            sent += _deliver_one(backend.connection, message)
+        for index, message in enumerate(batch):
+            if shutdown.requested():  # the worker is stopping: the rest waits for its next start
+                _release(batch[index:])
+                break
+            delivered, accepted = _deliver_one(backend.connection, message, accepted)
+            sent += delivered
     finally:
+        _mark_sent(accepted)  # the last message the server took (its mark had no next one to ride with)
         _close(backend)
     return sent
+
+
+def _release(messages: list[OutboundMessage]) -> None:
+    """Give back claimed messages that were never handed over: queued again at once."""
+    for message in messages:
+        _update_claimed(message, status=Status.QUEUED, claimed_by="", claimed_at=None)
 
 
 def _close(backend: Any) -> None:
@@ -162,7 +223,13 @@ def _close(backend: Any) -> None:
         backend.close()
 
 
-def _deliver_one(smtp: smtplib.SMTP, message: OutboundMessage) -> int:
+def _deliver_one(
+    smtp: smtplib.SMTP, message: OutboundMessage, accepted: _Accepted | None
+) -> tuple[int, _Accepted | None]:
+    """Hand ``message`` to the server. ``accepted`` is the previous message, which the
+    server took but which is not marked sent yet: it is marked in the same write that
+    marks ``message`` transmitting (or on its own, before anything else, if ``message``
+    goes no further). Returns 1 if the server took ``message``, and what is left to mark."""
     try:
         code, reply = smtp.mail(_address(message.sender))
         if code != 250:
@@ -170,20 +237,25 @@ def _deliver_one(smtp: smtplib.SMTP, message: OutboundMessage) -> int:
         refused = _send_recipients(smtp, message.recipients)
         if len(refused) == len(message.recipients):
             _reset(smtp)
-            return _fail(message, "every recipient was refused", refused)
-        if not _update_claimed(message, status=Status.TRANSMITTING, claimed_at=timezone.now()):
+            _mark_sent(accepted)
+            return _fail(message, "every recipient was refused", refused), None
+        ours = _mark_transmitting(message, accepted)  # committed before the message is handed over
+        accepted = None
+        if not ours:
             _reset(smtp)
-            return 0  # our lease ran out and the message was recovered: it is not ours now
+            return 0, None  # our lease ran out and the message was recovered: it is not ours now
         code, reply = smtp.data(bytes(message.raw))
         if code != 250:
             raise smtplib.SMTPDataError(code, reply)
     except smtplib.SMTPResponseException as exc:
+        _mark_sent(accepted)
         _reset(smtp)
         if 500 <= exc.smtp_code < 600:
-            return _fail(message, f"{exc.smtp_code} {_text(exc.smtp_error)}", [])
+            return _fail(message, f"{exc.smtp_code} {_text(exc.smtp_error)}", []), None
         _defer(message, f"{exc.smtp_code} {_text(exc.smtp_error)}")
-        return 0
+        return 0, None
     except (OSError, smtplib.SMTPException) as exc:
+        _mark_sent(accepted)
         error = str(exc) or exc.__class__.__name__
         if message.status == Status.TRANSMITTING:
             # No reply after the message was handed over: the server may have taken it.
@@ -198,16 +270,99 @@ def _deliver_one(smtp: smtplib.SMTP, message: OutboundMessage) -> int:
             )
         else:
             _defer(message, error)
-        return 0
-    _update_claimed(
-        message,
-        status=Status.SENT,
-        sent_at=timezone.now(),
-        claimed_by="",
-        claimed_at=None,
-        refused_recipients=refused,
-    )
-    return 1
+        return 0, None
+    return 1, (message, refused)
+
+
+def _sent_fields(refused: list[str], now: datetime) -> dict[str, object]:
+    return {
+        "status": Status.SENT,
+        "sent_at": now,
+        "claimed_by": "",
+        "claimed_at": None,
+        "refused_recipients": refused,
+    }
+
+
+def _mark_sent(accepted: _Accepted | None) -> None:
+    if accepted is not None:
+        message, refused = accepted
+        _update_claimed(message, **_sent_fields(refused, timezone.now()))
+
+
+def _mark_transmitting(message: OutboundMessage, accepted: _Accepted | None) -> bool:
+    """Mark ``message`` transmitting and, in the same write, ``accepted`` sent (each only
+    while this worker still holds its claim). True if ``message`` is still ours to hand over.
+
+    One write per message instead of two: in a long round, these writes are most of what
+    delivery costs beyond the SMTP exchange itself. Nothing is weakened: ``accepted`` is
+    marked sent only after the server's 250, ``message`` goes on the wire only once its
+    mark is committed, and a worker that dies in between leaves ``accepted`` transmitting
+    (recovered as uncertain, never resent) and ``message`` sending (queued again, never
+    handed over)."""
+    now = timezone.now()
+    if accepted is None:
+        return _update_claimed(message, status=Status.TRANSMITTING, claimed_at=now)
+    previous, refused = accepted
+    connection = transaction.get_connection()
+    # UPDATE ... RETURNING came to SQLite with RETURNING for INSERT, in 3.35.
+    if not connection.features.can_return_columns_from_insert:
+        with transaction.atomic():
+            _update_claimed(previous, **_sent_fields(refused, now))
+            return _update_claimed(message, status=Status.TRANSMITTING, claimed_at=now)
+    changed = _sent_and_transmitting(connection, previous, refused, message, now)
+    if previous.pk in changed:
+        for name, value in _sent_fields(refused, now).items():
+            setattr(previous, name, value)
+    if message.pk not in changed:
+        return False
+    message.status, message.claimed_at = Status.TRANSMITTING, now
+    return True
+
+
+def _sent_and_transmitting(
+    connection: Any, previous: OutboundMessage, refused: list[str], message: OutboundMessage, now: datetime
+) -> set[uuid.UUID]:
+    """One UPDATE for both marks, each guarded like :func:`_update_claimed`; returns the
+    ids of the rows it changed."""
+    meta = OutboundMessage._meta
+    sql = _SENT_AND_TRANSMITTING.get(connection.vendor)
+    if sql is None:
+        table, column = (
+            connection.ops.quote_name(meta.db_table),
+            {field.name: connection.ops.quote_name(field.column) for field in meta.concrete_fields},
+        )
+        is_previous = f"CASE WHEN {column['id']} = %s THEN"
+        # Only quoted table and column names are formatted in; every value is a parameter.
+        sql = _SENT_AND_TRANSMITTING[connection.vendor] = (
+            f"UPDATE {table} SET "  # noqa: S608
+            f"{column['status']} = {is_previous} %s ELSE %s END, "
+            f"{column['sent_at']} = {is_previous} %s ELSE {column['sent_at']} END, "
+            f"{column['claimed_by']} = {is_previous} %s ELSE {column['claimed_by']} END, "
+            f"{column['claimed_at']} = {is_previous} NULL ELSE %s END, "
+            f"{column['refused_recipients']} = {is_previous} %s ELSE {column['refused_recipients']} END "
+            f"WHERE ({column['id']} = %s AND {column['status']} = %s AND {column['claimed_by']} = %s) "
+            f"OR ({column['id']} = %s AND {column['status']} = %s AND {column['claimed_by']} = %s) "
+            f"RETURNING {column['id']}"
+        )
+
+    previous_id, message_id = (meta.pk.get_db_prep_value(m.pk, connection) for m in (previous, message))
+    at = meta.get_field("sent_at").get_db_prep_value(now, connection)  # claimed_at: the same type
+    params = [
+        *(previous_id, Status.SENT, Status.TRANSMITTING),
+        *(previous_id, at),
+        *(previous_id, ""),
+        *(previous_id, at),
+        *(previous_id, meta.get_field("refused_recipients").get_db_prep_save(refused, connection)),
+        *(previous_id, previous.status, previous.claimed_by),
+        *(message_id, message.status, message.claimed_by),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {meta.pk.to_python(row[0]) for row in cursor.fetchall()}
+
+
+_SENT_AND_TRANSMITTING: dict[str, str] = {}
 
 
 def _reset(smtp: smtplib.SMTP) -> None:
@@ -285,7 +440,12 @@ def requeue(message: OutboundMessage, *, actor: object) -> None:
 
 
 def _address(value: str) -> str:
+    if _PLAIN_ADDRESS.fullmatch(value):  # nothing for parseaddr to take apart (the usual case)
+        return value
     return parseaddr(value)[1] or value
+
+
+_PLAIN_ADDRESS = re.compile(r"[\w.+-]+@[\w.-]+", re.ASCII)
 
 
 def _text(reply: bytes | str) -> str:

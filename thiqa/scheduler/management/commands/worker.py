@@ -3,6 +3,7 @@ import os
 import socket
 import threading
 import time
+from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -10,6 +11,7 @@ from django.db import close_old_connections
 from django.db.utils import OperationalError
 from django_tasks_db.management.commands.db_worker import Worker
 
+from thiqa.lib import shutdown
 from thiqa.scheduler import registry
 
 logger = logging.getLogger("thiqa.worker")
@@ -27,8 +29,19 @@ def run_scheduler(stop: threading.Event, every: float) -> None:
     close_old_connections()
 
 
+class ThiqaWorker(Worker):
+    """django-tasks-db's worker, which on SIGTERM also asks long loops to stop between steps."""
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        shutdown.request()
+        super().shutdown(signum, frame)
+
+
 class Command(BaseCommand):
-    help = "Run background tasks and periodic jobs until SIGTERM (finishes the task in hand first)."
+    help = (
+        "Run background tasks and periodic jobs until SIGTERM (finishes the step in hand: the message"
+        " being handed to the SMTP server, the batch of pings being prepared)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=0.5, help="seconds between polls when idle")
@@ -40,7 +53,8 @@ class Command(BaseCommand):
         stop = threading.Event()
         if not no_scheduler:
             threading.Thread(target=run_scheduler, args=(stop, 1.0), daemon=True, name="scheduler").start()
-        worker = Worker(
+        shutdown.clear()
+        worker = ThiqaWorker(
             queue_names=["*"],
             interval=interval,
             batch=batch,

@@ -1,0 +1,197 @@
+"""A whole check round for 10,000 contacts against a plain smtplib loop, in the same run.
+
+    .venv/bin/python bench/check_round.py [--database sqlite|postgres] [--contacts N]
+    THIQA_DATABASE_URL=postgres://postgres@127.0.0.1:5432/thiqa .venv/bin/python bench/check_round.py
+
+Creates N contacts (default 10,000) of a few hundred sample participants in a fresh
+database (a temporary SQLite file, or a ``thiqa_bench`` database dropped and created on
+the PostgreSQL server the URL names), starts a round for every role as a secretariat
+user, then times:
+
+- Thiqa: ``prepare_round`` (pings, composing and storing every message) and
+  ``deliver_due`` (claiming, per-message status marks, SMTP) until every message is sent;
+- the floor, in the same run: a plain smtplib loop sending the same message bytes, with
+  the same envelope senders and recipients, over one connection to the same sink.
+
+Both go to one local aiosmtpd sink (its per-command logging silenced). Prints both times
+and the ratio plain/Thiqa (1.0 = as fast as the floor); exits non-zero unless the sink
+received exactly N messages from each side.
+"""
+
+import argparse
+import atexit
+import logging
+import os
+import shutil
+import smtplib
+import socket
+import sys
+import tempfile
+import time
+from email.utils import parseaddr
+
+BENCH_DATABASE = "thiqa_bench"
+DEFAULT_POSTGRES = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgres"],
+        help="default: THIQA_DATABASE_URL if set, else SQLite",
+    )
+    parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--participants", type=int, default=300)
+    return parser.parse_args()
+
+
+ARGS = arguments()
+os.environ.setdefault("THIQA_PROFILE", "test")
+if "THIQA_DATA_DIR" not in os.environ:
+    os.environ["THIQA_DATA_DIR"] = tempfile.mkdtemp(prefix="thiqa-bench-")
+    atexit.register(shutil.rmtree, os.environ["THIQA_DATA_DIR"], ignore_errors=True)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thiqa.settings")
+if ARGS.database == "sqlite":
+    os.environ.pop("THIQA_DATABASE_URL", None)  # the temporary data directory's file
+elif ARGS.database == "postgres" and not os.environ.get("THIQA_DATABASE_URL", "").startswith("postgres"):
+    os.environ["THIQA_DATABASE_URL"] = DEFAULT_POSTGRES
+
+import django  # noqa: E402
+
+django.setup()
+
+from aiosmtpd.controller import Controller  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_databases, teardown_databases  # noqa: E402
+
+from thiqa.accounts.models import Membership, Participant, User  # noqa: E402
+from thiqa.checks import services  # noqa: E402
+from thiqa.checks.models import CheckRound  # noqa: E402
+from thiqa.directory.models import Contact, ContactRole  # noqa: E402
+from thiqa.mail.models import OutboundMessage  # noqa: E402
+from thiqa.mail.services import deliver_due  # noqa: E402
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.count += 1
+        return "250 OK"
+
+
+def populate(contacts: int, participants: int) -> User:
+    """Sample participants, their contacts (a quarter read Arabic, one in five has two
+    addresses) and a secretariat user."""
+    states = [
+        Participant(
+            code=f"p{n:03}",
+            kind="state" if n % 5 else "international_organization",
+            name_en=f"Sample participant {n}",
+            name_ar=f"مشارك تجريبي {n}",
+            is_sample=True,
+        )
+        for n in range(participants)
+    ]
+    secretariat = Participant(
+        code="secretariat",
+        kind="international_organization",
+        name_en="Secretariat",
+        name_ar="الأمانة",
+        is_secretariat=True,
+    )
+    Participant.objects.bulk_create([*states, secretariat])
+    states = list(Participant.objects.filter(is_sample=True).order_by("code"))
+    roles = list(ContactRole.values)
+    rows = []
+    for n in range(contacts):
+        participant, role = states[n % len(states)], roles[n // len(states) % len(roles)]
+        emails = [f"{role}.{n}@{participant.code}.example"]
+        if n % 5 == 0:
+            emails.append(f"duty.{n}@{participant.code}.example")
+        rows.append(
+            Contact(
+                participant=participant,
+                role=role,
+                name=f"Contact {n} of {participant.name_en}",
+                emails=emails,
+                languages=["ar", "en"] if n % 4 == 0 else ["en"],
+                is_sample=True,
+            )
+        )
+    Contact.objects.bulk_create(rows, batch_size=2000)
+    user = User.objects.create_user("secretariat@thiqa.example", None, full_name="Bench Secretariat")
+    Membership.objects.create(user=user, participant=secretariat, role=Membership.Role.SECRETARIAT)
+    return user
+
+
+def thiqa_round(user: User) -> tuple[CheckRound, float, float]:
+    """Start a round, then time its preparation and its delivery."""
+    check = services.start_round(user, title="Benchmark round", roles=list(ContactRole.values))
+    start = time.perf_counter()
+    services.prepare_round(check)
+    prepared = time.perf_counter()
+    while deliver_due("bench-worker"):
+        pass
+    return check, prepared - start, time.perf_counter() - prepared
+
+
+def plain_loop(port: int, envelopes: list[tuple[str, list[str], bytes]]) -> float:
+    start = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for sender, recipients, raw in envelopes:
+            smtp.sendmail(sender, recipients, raw)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    n = ARGS.contacts
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
+    if connection.vendor == "postgresql":
+        connection.settings_dict["TEST"]["NAME"] = BENCH_DATABASE  # created afresh, dropped after
+    old = setup_databases(verbosity=0, interactive=False)
+    sink = Sink()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        user = populate(n, ARGS.participants)
+        check, prepare, deliver = thiqa_round(user)
+        thiqa = prepare + deliver
+        thiqa_received = sink.count
+        sent = OutboundMessage.objects.filter(purpose="checks.ping", status=OutboundMessage.Status.SENT)
+        envelopes = [
+            (parseaddr(sender)[1] or sender, recipients, bytes(raw))
+            for sender, recipients, raw in sent.order_by("sent_at").values_list("sender", "recipients", "raw")
+        ]
+        plain = plain_loop(port, envelopes)
+        plain_received = sink.count - thiqa_received
+
+        print(f"database: {connection.vendor}; contacts: {n}; participants: {ARGS.participants}")
+        print(f"pings: {check.pings.count()}; messages sent by Thiqa: {len(envelopes)}")
+        print(f"sink received: Thiqa {thiqa_received}, plain loop {plain_received}")
+        print(f"plain smtplib loop: {plain:.2f} s ({plain_received / plain:,.0f} msg/s)")
+        print(
+            f"Thiqa round (prepare + deliver): {thiqa:.2f} s ({thiqa_received / thiqa:,.0f} msg/s)"
+            f" = prepare {prepare:.2f} s + deliver {deliver:.2f} s"
+        )
+        print(f"ratio plain/Thiqa: {plain / thiqa:.2f} (target: at least 0.5)")
+        if thiqa_received != n or plain_received != n:
+            print(f"error: the sink should have received {n} messages from each side", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        controller.stop()
+        teardown_databases(old, verbosity=0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
