@@ -25,6 +25,7 @@ import os
 import shutil
 import smtplib
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -61,7 +62,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from aiosmtpd.controller import Controller  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
@@ -73,14 +73,42 @@ from thiqa.directory.models import Contact, ContactRole  # noqa: E402
 from thiqa.mail.models import OutboundMessage  # noqa: E402
 from thiqa.mail.services import deliver_due  # noqa: E402
 
+# The sink is a server process of its own, as an SMTP server is: it answers NOOP with the
+# number of messages it has received.
+SINK = """
+import sys
+from aiosmtpd.controller import Controller
 
 class Sink:
-    def __init__(self) -> None:
-        self.count = 0
+    count = 0
 
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, server, session, envelope):
         self.count += 1
         return "250 OK"
+
+    async def handle_NOOP(self, server, session, envelope, arg):
+        return f"250 {self.count}"
+
+controller = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+print("ready", flush=True)
+sys.stdin.read()
+controller.stop()
+"""
+
+
+def start_sink(port: int) -> subprocess.Popen:
+    sink = subprocess.Popen(  # noqa: S603  (our own interpreter running our own code)
+        [sys.executable, "-c", SINK, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
+    return sink
+
+
+def received(port: int) -> int:
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        _code, reply = smtp.noop()
+    return int(reply)
 
 
 def populate(contacts: int, participants: int) -> User:
@@ -153,12 +181,10 @@ def main() -> int:
     if connection.vendor == "postgresql":
         connection.settings_dict["TEST"]["NAME"] = BENCH_DATABASE  # created afresh, dropped after
     old = setup_databases(verbosity=0, interactive=False)
-    sink = Sink()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
+    sink = start_sink(port)
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
@@ -166,14 +192,14 @@ def main() -> int:
         user = populate(n, ARGS.participants)
         check, prepare, deliver = thiqa_round(user)
         thiqa = prepare + deliver
-        thiqa_received = sink.count
+        thiqa_received = received(port)
         sent = OutboundMessage.objects.filter(purpose="checks.ping", status=OutboundMessage.Status.SENT)
         envelopes = [
             (parseaddr(sender)[1] or sender, recipients, bytes(raw))
             for sender, recipients, raw in sent.order_by("sent_at").values_list("sender", "recipients", "raw")
         ]
         plain = plain_loop(port, envelopes)
-        plain_received = sink.count - thiqa_received
+        plain_received = received(port) - thiqa_received
 
         print(f"database: {connection.vendor}; contacts: {n}; participants: {ARGS.participants}")
         print(f"pings: {check.pings.count()}; messages sent by Thiqa: {len(envelopes)}")
@@ -189,7 +215,7 @@ def main() -> int:
             return 1
         return 0
     finally:
-        controller.stop()
+        sink.communicate("")
         teardown_databases(old, verbosity=0)
 
 
