@@ -190,4 +190,4 @@ class StructureForm(forms.ModelForm):
 
     class Meta:
         model = Structure
-        fields = ["kind", "name_en", "name_ar", "website"]
+        fields = ["kind", "name_en", "name_ar", "website", "is_active"]

@@ -199,10 +199,13 @@ def confirm(request: HttpRequest, code: str) -> HttpResponse:
 def structures(request: HttpRequest, code: str) -> HttpResponse:
     target = _participant(code)
     policy.require(request.user, "directory.edit_structures", target)
-    form = StructureForm(_posted(request))
+    editing = None
+    if request.GET.get("edit"):
+        editing = get_object_or_404(Structure, pk=request.GET["edit"], participant=target)
+    form = StructureForm(_posted(request), initial=_structure_initial(editing))
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_structure(request.user, target, form.cleaned_data, request=request)
+            services.save_structure(request.user, target, form.cleaned_data, editing, request=request)
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -211,8 +214,19 @@ def structures(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "directory/structures.html",
-        {"participant": target, "structures": Structure.objects.filter(participant=target), "form": form},
+        {
+            "participant": target,
+            "structures": Structure.objects.filter(participant=target),
+            "form": form,
+            "editing": editing,
+        },
     )
+
+
+def _structure_initial(structure: Structure | None) -> dict[str, Any] | None:
+    if structure is None:
+        return None
+    return {name: getattr(structure, name) for name in StructureForm.Meta.fields}
 
 
 @login_required

@@ -15,6 +15,7 @@ import itertools
 import math
 from collections.abc import Iterable, Sequence
 
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -190,7 +191,7 @@ def _check_maximum(maximum: float) -> None:
 
 def _value(value: float, unit: str) -> str:
     rounded = round(value, 1)
-    number = str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
+    number = str(int(rounded)) if rounded.is_integer() else formats.number_format(rounded, 1)
     return f"{number}{unit}"
 
 

@@ -146,3 +146,29 @@ def test_pages_list_pending_and_decided_nominations(client, focal_point, secreta
         for url in urls:
             page = client.get(url).content.decode()
             assert "Amal Hassan" in page and "Current Person" in page, url
+
+
+def test_structures_are_added_edited_and_retired(client, focal_point, participant, other_participant):
+    from thiqa.directory.forms import ContactForm
+    from thiqa.directory.models import Structure
+
+    client.force_login(focal_point)
+    client.post(
+        "/directory/participants/EG/structures/",
+        {"kind": "cert", "name_en": "EG-CERT", "name_ar": "", "website": "egcert.eg", "is_active": "on"},
+    )
+    structure = Structure.objects.get()
+    assert structure.website == "https://egcert.eg" and structure.is_active
+    assert (
+        "EG-CERT"
+        in client.get(f"/directory/participants/EG/structures/?edit={structure.pk}").content.decode()
+    )
+    client.post(
+        f"/directory/participants/EG/structures/?edit={structure.pk}",
+        {"kind": "cert", "name_en": "EG-CERT", "name_ar": "", "website": ""},
+    )
+    structure.refresh_from_db()
+    assert not structure.is_active and Structure.objects.count() == 1
+    assert structure not in ContactForm(participant=participant).fields["structure"].queryset
+    foreign = Structure.objects.create(participant=other_participant, kind="cert", name_en="CERT-FR")
+    assert client.get(f"/directory/participants/EG/structures/?edit={foreign.pk}").status_code == 404

@@ -278,3 +278,12 @@ def test_arabic_labels_survive() -> None:
     root = parse(bar_chart([("مصر", 40)], title="التغطية", rtl=True))
     assert texts(root, "chart-label")[0].text == "مصر"
     assert root.find("svg:title", NS).text == "التغطية"
+
+
+def test_values_use_the_decimal_sign_of_the_language() -> None:
+    from django.utils import translation
+
+    with translation.override("ar"):
+        svg = str(bar_chart([("x", 12.5)], title="t"))
+    assert "12,5%" in svg
+    assert "12.5%" in str(bar_chart([("x", 12.5)], title="t"))
