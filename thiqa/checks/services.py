@@ -322,7 +322,7 @@ def send_reminders(now: datetime | None = None) -> int:
                 ping
                 for ping in check.pings.filter(
                     acknowledged_at__isnull=True, reminder__isnull=True
-                ).select_related("contact", "message")
+                ).select_related("contact", "message", "participant")
                 if ping.status == "sent"
             ]
             wordings: dict[tuple[str, bool], _Wording] = {}
