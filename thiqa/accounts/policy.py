@@ -159,7 +159,6 @@ ACTIONS: dict[str, Action] = {
     "directory.review": Action(lambda u, t: is_secretariat(u), writes=True),
     "directory.compliance": Action(_may_see_group_compliance, writes=False),
     "checks.start": Action(lambda u, t: is_secretariat(u), writes=True),
-    "checks.manage": Action(lambda u, t: is_secretariat(u), writes=True),
     "checks.list": Action(lambda u, t: in_community(u), writes=False),
     "checks.view_results": Action(_may_see_check_results, writes=False),
     "checks.acknowledge": Action(_is_addressee, writes=True),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from thiqa.accounts import policy
-from thiqa.accounts.models import ParticipantGroup, User
+from thiqa.accounts.models import Participant, ParticipantGroup, User
 from thiqa.checks.models import CheckRound, Ping
 
 
@@ -63,11 +63,13 @@ def _round(value: float | None) -> float | None:
 
 
 def visible_pings(user: User, check: CheckRound) -> Any:
-    """The secretariat sees every ping of a round; others only their own participants'."""
-    pings = check.pings.select_related("message", "participant", "contact", "round")
-    if policy.is_secretariat(user):
-        return pings
-    return pings.filter(participant_id__in=list(policy.roles_of(user)))
+    """The pings of the participants whose results the policy lets ``user`` see
+    (``checks.view_results``: the secretariat all, others their own participants')."""
+    pinged = Participant.objects.filter(pk__in=check.pings.values("participant_id"))
+    allowed = [p.pk for p in pinged if policy.can(user, "checks.view_results", p)]
+    return check.pings.filter(participant_id__in=allowed).select_related(
+        "message", "participant", "contact", "round"
+    )
 
 
 def visible_rounds(user: User) -> Any:
