@@ -22,7 +22,8 @@ from thiqa.audit.services import record
 from thiqa.checks.models import CheckRound, Ping
 from thiqa.directory.models import Contact, ContactRole
 from thiqa.lib import shutdown
-from thiqa.mail.services import enqueue_many
+from thiqa.mail.models import OutboundMessage
+from thiqa.mail.services import enqueue_many, requeue
 
 ACK_SALT = "thiqa.checks.acknowledge"
 Status = CheckRound.Status
@@ -277,6 +278,15 @@ def acknowledge(
                 request=request,
             )
     return bool(first)
+
+
+def resend_uncertain(user: User, check: CheckRound) -> int:
+    """Queue again the round's pings whose delivery is uncertain (each through the outbox's
+    own requeue, which the policy allows the secretariat only and which is audited)."""
+    uncertain = OutboundMessage.objects.filter(ping__round=check, status=OutboundMessage.Status.UNCERTAIN)
+    for message in uncertain:
+        requeue(message, actor=user)
+    return len(uncertain)
 
 
 def note_bounce(ping: Ping, address: str) -> None:

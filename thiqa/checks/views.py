@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone, translation
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from thiqa.accounts import policy
 from thiqa.accounts.services import ServiceError
@@ -143,6 +144,20 @@ def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _iso(value: Any) -> str:
     return value.isoformat() if value else ""
+
+
+@login_required
+@require_POST
+def resend_uncertain(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat decides to send again the pings a dying worker may not have delivered."""
+    check = _round_for(request, pk)
+    count = services.resend_uncertain(request.user, check)
+    messages.success(
+        request,
+        ngettext("%(count)d ping is queued again.", "%(count)d pings are queued again.", count)
+        % {"count": count},
+    )
+    return redirect("checks:round", check.pk)
 
 
 @login_required

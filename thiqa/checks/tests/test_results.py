@@ -175,3 +175,18 @@ def test_a_round_being_prepared_shows_its_progress(client, secretariat, particip
     services.prepare_round(check)
     page = client.get(f"/checks/rounds/{check.pk}/").content.decode()
     assert "<progress" not in page and 'http-equiv="refresh"' not in page
+
+
+def test_the_secretariat_resends_uncertain_pings_from_the_round(client, answered_round, secretariat, member):
+    OutboundMessage.objects.filter(ping__round=answered_round, ping__acknowledged_at__isnull=True).update(
+        status="uncertain"
+    )
+    client.force_login(member)
+    assert client.post(f"/checks/rounds/{answered_round.pk}/resend/").status_code == 403
+    assert not OutboundMessage.objects.filter(status="queued").exists()
+    client.force_login(secretariat)
+    page = client.get(f"/checks/rounds/{answered_round.pk}/").content.decode()
+    assert "Resend the pings whose delivery is uncertain" in page
+    client.post(f"/checks/rounds/{answered_round.pk}/resend/")
+    assert OutboundMessage.objects.filter(status="queued").count() == 2
+    assert not OutboundMessage.objects.filter(status="uncertain").exists()
