@@ -107,7 +107,8 @@ def _may_see_group_compliance(user: User, group: Any) -> bool:
 
 
 def _may_see_check_results(user: User, participant: Any) -> bool:
-    """The secretariat sees every participant's results; others only their own."""
+    """The secretariat sees every participant's results (``participant`` None asks for all
+    of them); others only their own."""
     if is_secretariat(user):
         return True
     return participant is not None and participant.pk in roles_of(user)

@@ -32,13 +32,9 @@ from thiqa.accounts.forms import (
     TokenForm,
 )
 from thiqa.accounts.models import ApiToken, Membership, Participant, ParticipantGroup, User
+from thiqa.lib.http import posted
 
 PENDING = "thiqa-pending-signin"
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The submitted data, or None for a GET (an empty POST is still a submission)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -65,7 +61,7 @@ def _complete_signin(request: HttpRequest, user: User) -> HttpResponse:
 
 @sensitive_post_parameters("password")
 def signin(request: HttpRequest) -> HttpResponse:
-    form = SignInForm(_posted(request))
+    form = SignInForm(posted(request))
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         if wait := services.locked_for(email):
@@ -103,7 +99,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Your sign-in expired. Please start again."))
         return redirect("accounts:login")
     user = get_object_or_404(User, pk=pending["user"], is_active=True)
-    form = CodeForm(_posted(request))
+    form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if services.locked_for(user.email):
             request.session.pop(PENDING, None)
@@ -122,7 +118,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     secret = request.session.get("thiqa-totp-secret") or services.new_totp_secret()
     request.session["thiqa-totp-secret"] = secret
-    form = CodeForm(_posted(request))
+    form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if services.enrol_totp(user, secret, form.cleaned_data["code"], request):
             del request.session["thiqa-totp-secret"]
@@ -185,7 +181,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(_posted(request))
+    form = TokenForm(posted(request))
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -245,7 +241,7 @@ def participant(request: HttpRequest, code: str) -> HttpResponse:
     obj = get_object_or_404(Participant, code=code)
     policy.require(request.user, "participant.view", obj)
     can_edit = policy.can(request.user, "participant.edit", obj)
-    form = ParticipantForm(_posted(request), instance=obj) if can_edit else None
+    form = ParticipantForm(posted(request), instance=obj) if can_edit else None
     if request.method == "POST":
         policy.require(request.user, "participant.edit", obj)
         if form is not None and form.is_valid():
@@ -277,7 +273,7 @@ def participant(request: HttpRequest, code: str) -> HttpResponse:
 def invite(request: HttpRequest, code: str) -> HttpResponse:
     obj = get_object_or_404(Participant, code=code)
     policy.require(request.user, "participant.view_people", obj)
-    form = InviteForm(_posted(request), initial={"language": request.LANGUAGE_CODE})
+    form = InviteForm(posted(request), initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         try:
             result = services.invite(

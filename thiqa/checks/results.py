@@ -62,21 +62,27 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def _results_visible(user: User, participants: Any) -> list[int]:
+    """Ids of ``participants`` whose results the policy (``checks.view_results``) shows ``user``."""
+    return [p.pk for p in participants if policy.can(user, "checks.view_results", p)]
+
+
 def visible_pings(user: User, check: CheckRound) -> Any:
-    """The pings of the participants whose results the policy lets ``user`` see
-    (``checks.view_results``: the secretariat all, others their own participants')."""
+    """The round's pings of the participants whose results ``user`` may see."""
+    pings = check.pings.select_related("message", "participant", "contact", "round")
+    if policy.can(user, "checks.view_results", None):
+        return pings
     pinged = Participant.objects.filter(pk__in=check.pings.values("participant_id"))
-    allowed = [p.pk for p in pinged if policy.can(user, "checks.view_results", p)]
-    return check.pings.filter(participant_id__in=allowed).select_related(
-        "message", "participant", "contact", "round"
-    )
+    return pings.filter(participant_id__in=_results_visible(user, pinged))
 
 
 def visible_rounds(user: User) -> Any:
+    """Rounds that pinged a participant whose results ``user`` may see."""
     rounds = CheckRound.objects.select_related("group", "started_by")
-    if policy.is_secretariat(user):
+    if policy.can(user, "checks.view_results", None):
         return rounds
-    return rounds.filter(pings__participant_id__in=list(policy.roles_of(user))).distinct()
+    own = Participant.objects.filter(pk__in=list(policy.roles_of(user)))
+    return rounds.filter(pings__participant_id__in=_results_visible(user, own)).distinct()
 
 
 @dataclass

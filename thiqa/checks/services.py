@@ -239,11 +239,11 @@ def ping_for_link(signed: str) -> Ping:
     try:
         token = signing.Signer(salt=ACK_SALT).unsign(signed)
     except signing.BadSignature:
-        raise ServiceError(
-            _("This acknowledgement link is not valid. Use the link from the e-mail as it is.")
-        ) from None
-    ping = Ping.objects.select_related("round", "contact", "participant").filter(token=token).first()
-    if ping is None:
+        token = None
+    ping = (
+        token and Ping.objects.select_related("round", "contact", "participant").filter(token=token).first()
+    )
+    if not ping:
         raise ServiceError(
             _("This acknowledgement link is not valid. Use the link from the e-mail as it is.")
         )

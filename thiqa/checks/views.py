@@ -21,6 +21,7 @@ from thiqa.checks import results, services
 from thiqa.checks.forms import StartRoundForm
 from thiqa.checks.models import CheckRound, Ping
 from thiqa.lib.charts import bar_chart, line_chart
+from thiqa.lib.http import posted
 
 
 @login_required
@@ -39,7 +40,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "checks.start")
-    form = StartRoundForm(request.POST if request.method == "POST" else None)
+    form = StartRoundForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -180,12 +180,16 @@ def _escape(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
+def too_large() -> str:
+    return _("The file is larger than %(size)s. Split it into smaller files.") % {
+        "size": f"{MAX_BYTES // 2**20} MB"
+    }
+
+
 def _read(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the non-blank data rows with the file line each starts on."""
     if len(content) > MAX_BYTES:
-        raise _FileError(
-            _("The file is larger than %(size)s. Split it into smaller files.") % {"size": "2 MB"}
-        )
+        raise _FileError(too_large())
     text = _decode(content)
     if "\x00" in text:
         raise _FileError(_("The file contains NUL characters: it is not a CSV text file."))

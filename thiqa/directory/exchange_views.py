@@ -61,9 +61,7 @@ def import_contacts(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose a CSV file to check."))
         return _render(request)
     if upload.size is not None and upload.size > exchange.MAX_BYTES:
-        messages.error(
-            request, _("The file is larger than %(size)s. Split it into smaller files.") % {"size": "2 MB"}
-        )
+        messages.error(request, exchange.too_large())
         return _render(request)
     preview = exchange.preview(request.user, upload.read())
     if preview.has_errors:

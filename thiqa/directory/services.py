@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Min
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -336,8 +335,7 @@ def _count_by_participant(queryset: Any) -> dict[int, int]:
 
 
 def participant_due_on(participant: Participant) -> date | None:
-    oldest = Contact.objects.published().filter(participant=participant).aggregate(m=Min("confirmed_on"))["m"]
-    return due_on(oldest, reconfirm_months()) if oldest else None
+    return currency([participant])[0].due_on
 
 
 def send_reminders(today: date | None = None) -> int:

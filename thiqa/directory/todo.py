@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -53,7 +53,10 @@ def directory_todo(user: Any) -> list[TodoItem]:
             items.append(
                 {
                     "text": _("Re-confirm the contacts of %(name)s by %(date)s.")
-                    % {"name": standing.participant.name, "date": standing.due_on},
+                    % {
+                        "name": standing.participant.name,
+                        "date": formats.date_format(standing.due_on, "DATE_FORMAT"),
+                    },
                     "url": url,
                     "level": "info",
                 }

@@ -20,10 +20,7 @@ from thiqa.directory import services
 from thiqa.directory.forms import ContactForm, NominationForm, ReturnForm, StructureForm
 from thiqa.directory.models import Contact, ContactRole, Nomination, Structure
 from thiqa.lib.charts import bar_chart
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
+from thiqa.lib.http import posted
 
 
 def _participant(code: str) -> Participant:
@@ -85,7 +82,6 @@ def participant(request: HttpRequest, code: str) -> HttpResponse:
             "standing": standing,
             "today": timezone.localdate(),
             "months": services.reconfirm_months(),
-            "notice_days": services.change_notice_days(),
             "nominations": target.nominations.select_related("proposed_by", "decided_by", "contact")[:50]
             if manages or policy.can(request.user, "participant.view_people", target)
             else None,
@@ -105,8 +101,8 @@ def _nomination_page(
     initial = _contact_initial(contact) if contact else None
     details = None
     if action != Nomination.Action.REMOVE:
-        details = ContactForm(_posted(request), participant=target, initial=initial, prefix="contact")
-    about = NominationForm(_posted(request), prefix="nomination")
+        details = ContactForm(posted(request), participant=target, initial=initial, prefix="contact")
+    about = NominationForm(posted(request), prefix="nomination")
     if request.method == "POST" and about.is_valid() and (details is None or details.is_valid()):
         try:
             nomination = services.propose(
@@ -128,14 +124,15 @@ def _nomination_page(
             else:
                 messages.success(request, _("Your proposal was sent to the secretariat for review."))
             if nomination.is_late:
+                days = services.change_notice_days()
                 messages.warning(
                     request,
                     ngettext(
                         "Notified more than %(days)d day after the effective date: flagged as late.",
                         "Notified more than %(days)d days after the effective date: flagged as late.",
-                        services.change_notice_days(),
+                        days,
                     )
-                    % {"days": services.change_notice_days()},
+                    % {"days": days},
                 )
             return redirect("directory:participant", target.code)
     return render(
@@ -202,7 +199,7 @@ def structures(request: HttpRequest, code: str) -> HttpResponse:
     editing = None
     if request.GET.get("edit"):
         editing = get_object_or_404(Structure, pk=request.GET["edit"], participant=target)
-    form = StructureForm(_posted(request), initial=_structure_initial(editing))
+    form = StructureForm(posted(request), initial=_structure_initial(editing))
     if request.method == "POST" and form.is_valid():
         try:
             services.save_structure(request.user, target, form.cleaned_data, editing, request=request)
