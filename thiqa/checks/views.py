@@ -83,7 +83,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pings": pings,
             "results": outcome,
             "prepared": check.pings.count() if check.status == CheckRound.Status.PREPARING else None,
-            "secretariat": policy.is_secretariat(request.user),
+            "can_resend": policy.can(request.user, "mail.requeue"),
             "participant_chart": bar_chart(
                 [(p.name, f.rate) for p, f in outcome.by_participant[:40]],
                 title=_("Response rate per participant"),

@@ -36,23 +36,8 @@ from thiqa.directory import services
 from thiqa.directory.forms import ContactForm, NominationForm, split_list
 from thiqa.directory.models import Availability, Contact, ContactRole, Nomination, Structure
 
-COLUMNS = [
-    "participant",
-    "role",
-    "name",
-    "position",
-    "structure",
-    "emails",
-    "phones",
-    "languages",
-    "time_zone",
-    "availability",
-    "office_hours",
-    "pgp_key",
-    "secretariat_only",
-    "effective_on",
-    "note",
-]
+# The contact form's fields, with whose participant they are and the nomination's own fields.
+COLUMNS = ["participant", *ContactForm.base_fields, *NominationForm.base_fields]
 REQUIRED_COLUMNS = ["participant", "role", "name", "emails"]
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

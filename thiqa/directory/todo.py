@@ -19,7 +19,7 @@ from thiqa.lib.todo import TodoItem, provides_todo
 @provides_todo
 def directory_todo(user: Any) -> list[TodoItem]:
     items: list[TodoItem] = []
-    if policy.is_secretariat(user):
+    if policy.can(user, "directory.review"):
         pending = Nomination.objects.filter(status=Nomination.Status.PENDING).count()
         if pending:
             items.append(

@@ -313,7 +313,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     members = {g.pk: [m.pk for m in g.members.all() if m.is_active] for g in shown}
     if chosen:
         scope_ids = set(members[chosen.pk])
-    elif policy.is_secretariat(request.user):
+    elif policy.can(request.user, "directory.compliance", None):  # every group: the whole community
         scope_ids = set(
             Participant.objects.filter(is_active=True, kind=Participant.Kind.STATE).values_list(
                 "pk", flat=True
