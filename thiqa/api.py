@@ -22,6 +22,8 @@ from thiqa.lib.problems import problem
 from thiqa.library.api import router as library_router
 from thiqa.library.search_api import router as search_router
 from thiqa.mail.api import router as mail_router
+from thiqa.messaging.api import router as messaging_router
+from thiqa.messaging.services import InvalidMessage
 
 
 class TokenAuth(HttpBearer):
@@ -65,6 +67,7 @@ api.add_router("/catalogue", catalogue_router)
 api.add_router("/library", library_router)
 api.add_router("/directory", directory_router)
 api.add_router("/checks", checks_router)
+api.add_router("/messages", messaging_router)
 api.add_router("/", search_router)
 
 
@@ -115,3 +118,13 @@ api.add_exception_handler(
 api.add_exception_handler(
     account_services.ServiceError, lambda request, exc: problem(400, _("Bad request"), str(exc))
 )
+
+
+def _invalid_message(request: HttpRequest, exc: InvalidMessage) -> HttpResponse:
+    errors = [{"loc": name.split("."), "msg": msg} for name, msgs in exc.errors.items() for msg in msgs]
+    return problem(
+        422, _("The message cannot be sent."), _("Correct the fields listed in “errors”."), errors=errors
+    )
+
+
+api.add_exception_handler(InvalidMessage, _invalid_message)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "thiqa.library",
     "thiqa.directory",
     "thiqa.checks",
+    "thiqa.messaging",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,19 @@ THIQA_CHECK_DEADLINE_HOURS = env_number("CHECK_DEADLINE_HOURS", 48)
 THIQA_CHECK_REMINDER_HOURS = env_number("CHECK_REMINDER_HOURS", 12)
 # How many contacts a check round prepares per transaction (progress is shown between them).
 THIQA_CHECK_BATCH = 500
+
+# Secure communications. The platform's OpenPGP key signs every e-mail copy; it is
+# generated on first use into this file (mode 0600), which belongs in the backups.
+THIQA_OPENPGP_KEY_FILE = env("OPENPGP_KEY_FILE", str(DATA_DIR / "openpgp" / "platform-key.asc"))
+# Attachments are stored here, outside the web root, by their SHA-256.
+THIQA_ATTACHMENT_DIR = Path(env("ATTACHMENT_DIR", str(DATA_DIR / "attachments")))
+THIQA_ATTACHMENT_MAX_BYTES = env_number("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+THIQA_ATTACHMENT_MAX_COUNT = 10
+# An unacknowledged message escalates (technical → policy → secretariat); each escalated
+# recipient has this many hours to acknowledge.
+THIQA_MESSAGE_ESCALATION_HOURS = env_number("MESSAGE_ESCALATION_HOURS", 12)
+# How long the acknowledgement link in a message's e-mail stays valid.
+THIQA_MESSAGE_LINK_DAYS = 30
 
 # API tokens: the longest lifetime a personal token may have.
 THIQA_TOKEN_MAX_DAYS = 366

@@ -15,6 +15,7 @@ urlpatterns = [
     path("search/", search_views.search_page, name="search"),
     path("directory/", include("thiqa.directory.urls")),
     path("checks/", include("thiqa.checks.urls")),
+    path("messages/", include("thiqa.messaging.urls")),
     path("audit/", include("thiqa.audit.urls")),
     path("api/v1/", api.urls),
 ]

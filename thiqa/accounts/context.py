@@ -7,19 +7,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from thiqa.accounts import policy
+from thiqa.lib.badges import count
 
-# (label, url name, action the policy must allow)
+# (label, url name, action the policy must allow, counter shown beside it or "")
 NAVIGATION = [
-    (_("Home"), "home", "home.view"),
-    (_("Participants"), "accounts:participants", "participant.list"),
-    (_("Groups"), "accounts:groups", "group.list"),
-    (_("Directory"), "directory:index", "directory.view"),
-    (_("Checks"), "checks:rounds", "checks.list"),
-    (_("Catalogue"), "catalogue:index", "catalogue.view"),
-    (_("Library"), "library:documents", "library.view"),
-    (_("Search"), "search", "search.query"),
-    (_("Outbox"), "mail:outbox", "mail.view_outbox"),
-    (_("Audit log"), "audit:events", "audit.view"),
+    (_("Home"), "home", "home.view", ""),
+    (_("Participants"), "accounts:participants", "participant.list", ""),
+    (_("Groups"), "accounts:groups", "group.list", ""),
+    (_("Directory"), "directory:index", "directory.view", ""),
+    (_("Checks"), "checks:rounds", "checks.list", ""),
+    (_("Messages"), "messaging:inbox", "messaging.view", "messaging.unread"),
+    (_("Catalogue"), "catalogue:index", "catalogue.view", ""),
+    (_("Library"), "library:documents", "library.view", ""),
+    (_("Search"), "search", "search.query", ""),
+    (_("Outbox"), "mail:outbox", "mail.view_outbox", ""),
+    (_("Audit log"), "audit:events", "audit.view", ""),
 ]
 
 
@@ -27,8 +29,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     items = []
     if user is not None and user.is_authenticated:
-        for label, name, action in NAVIGATION:
+        for label, name, action, badge in NAVIGATION:
             if policy.can(user, action):
                 url = reverse(name)
-                items.append({"label": label, "url": url, "current": request.path == url})
+                items.append(
+                    {
+                        "label": label,
+                        "url": url,
+                        "current": request.path == url,
+                        "badge": count(badge, user) if badge else 0,
+                    }
+                )
     return {"nav_items": items}

@@ -61,7 +61,7 @@ def _sample_round(
             participant=contact.participant,
             role=contact.role,
             addresses=contact.emails,
-            language=services.contact_language(contact),
+            language=contact.preferred_language,
         )
         sent = started + timedelta(minutes=rng.randint(1, 20))
         ping.message = OutboundMessage.objects.create(

@@ -135,7 +135,7 @@ def _ping(check: CheckRound, contacts: list[Contact]) -> None:
             participant=c.participant,
             role=c.role,
             addresses=c.emails,
-            language=contact_language(c),
+            language=c.preferred_language,
         )
         for c in contacts
     ]
@@ -145,12 +145,6 @@ def _ping(check: CheckRound, contacts: list[Contact]) -> None:
     for ping, outbound in zip(pings, enqueue_many(messages, purpose="checks.ping"), strict=True):
         ping.message = outbound
     Ping.objects.bulk_create(pings)
-
-
-def contact_language(contact: Contact) -> str:
-    """The first of the contact's languages that Thiqa speaks, else English."""
-    available = {code for code, _name in settings.LANGUAGES}
-    return next((code for code in contact.languages if code in available), "en")
 
 
 def acknowledgement_url(ping: Ping) -> str:

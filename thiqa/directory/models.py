@@ -3,6 +3,7 @@
 import zoneinfo
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -128,6 +129,13 @@ class Contact(models.Model):
     def email(self) -> str:
         """The first address: where pings and messages go first."""
         return self.emails[0] if self.emails else ""
+
+    @property
+    def preferred_language(self) -> str:
+        """The first of the contact's languages that Thiqa speaks, else English: the
+        language of the e-mails it receives."""
+        available = {code for code, _name in settings.LANGUAGES}
+        return next((code for code in self.languages if code in available), "en")
 
     @property
     def grouped_fingerprint(self) -> str:

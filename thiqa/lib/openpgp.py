@@ -1,15 +1,21 @@
-"""OpenPGP public keys of contacts: parse, validate, describe (Sequoia via pysequoia).
+"""OpenPGP with Sequoia (pysequoia): contacts' public keys (parse, validate, describe) and
+the platform's own key, which signs every e-mail copy of a message and encrypts copies to
+contacts' keys.
 
-A key is accepted only if it is a public certificate (never a secret key), is not
-revoked or expired, and can encrypt: the secure-communications room encrypts e-mail
-copies to it.
+A contact's key is accepted only if it is a public certificate (never a secret key), is
+not revoked or expired, and can encrypt: the messaging room encrypts e-mail copies to it.
 """
 
+import os
 import warnings
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parseaddr
+from pathlib import Path
 
 import pysequoia
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,3 +84,80 @@ def parse_public_key(text: str, *, now: datetime | None = None) -> PublicKey:
         expires_at=expires_at,
         user_ids=tuple(str(uid.value) if hasattr(uid, "value") else str(uid) for uid in cert.user_ids),
     )
+
+
+# --- the platform's own key: it signs every e-mail copy and encrypts to contacts' keys ---------
+
+
+class PlatformKey:
+    """The platform's OpenPGP key, generated once into the data directory (or read from
+    ``THIQA_OPENPGP_KEY_FILE``). The secret key never leaves that file: it is not logged,
+    not shown and not exported; its public half is published for recipients to verify."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._tsk: pysequoia.Tsk | None = None
+
+    @property
+    def tsk(self) -> pysequoia.Tsk:
+        if self._tsk is None:
+            self._tsk = pysequoia.Tsk.from_bytes(self._read_or_create())
+        return self._tsk
+
+    def _read_or_create(self) -> bytes:
+        if not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "noreply@localhost"
+            armored = str(pysequoia.Tsk.generate(f"Thiqa <{address}>")).encode()
+            # Written under another name, then linked: two processes starting at once keep
+            # one key, the first one linked, and nobody reads a half-written file.
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(armored)
+            with suppress(FileExistsError):
+                os.link(temporary, self.path)
+            temporary.unlink()
+        return self.path.read_bytes()
+
+    @property
+    def public(self) -> str:
+        """The ASCII-armored public key, for recipients to verify signatures."""
+        return str(self.tsk.extract_certificate())
+
+    @property
+    def fingerprint(self) -> str:
+        return self.tsk.extract_certificate().fingerprint.upper()
+
+    def sign_detached(self, data: bytes) -> tuple[bytes, str]:
+        """An armored detached signature of ``data`` and its RFC 3156 ``micalg`` name."""
+        signature = pysequoia.sign(self.tsk.signer(), data, mode=pysequoia.SignatureMode.DETACHED)
+        algorithm = pysequoia.Sig.from_bytes(signature).hash_algorithm
+        return signature, "pgp-" + str(algorithm).rsplit(".", 1)[-1].lower()
+
+    def encrypt_and_sign(self, data: bytes, recipient_key: str) -> bytes:
+        """``data`` signed by the platform and encrypted to ``recipient_key``, armored."""
+        recipient = pysequoia.Cert.from_bytes(recipient_key.encode())
+        return pysequoia.encrypt(data, recipients=[recipient], signer=self.tsk.signer())
+
+
+_platform_keys: dict[Path, PlatformKey] = {}
+
+
+def platform_key() -> PlatformKey:
+    """The platform's key for the configured path (one object per path and process)."""
+    path = Path(settings.THIQA_OPENPGP_KEY_FILE)
+    if path not in _platform_keys:
+        _platform_keys[path] = PlatformKey(path)
+    return _platform_keys[path]
+
+
+def usable_key(armored: str, *, now: datetime | None = None) -> str | None:
+    """``armored`` if it can still be encrypted to (not expired or revoked since it was
+    accepted), else None: a copy is then sent as for a contact without a key."""
+    if not armored:
+        return None
+    try:
+        return parse_public_key(armored, now=now).armored
+    except InvalidKey:
+        return None

@@ -1,0 +1,251 @@
+"""Forms of the messaging pages. They collect what the sender wrote; the one validation of a
+message (its template's fields, labels, recipients, attachments) is the service's, whose
+errors the forms show beside the fields they concern."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from thiqa.accounts import policy
+from thiqa.accounts.models import Participant, ParticipantGroup, User
+from thiqa.catalogue.models import Item
+from thiqa.directory.models import Contact, ContactRole
+from thiqa.lib import tlp
+from thiqa.lib.tlp import TLP
+from thiqa.messaging.addressing import Addressees
+from thiqa.messaging.attachments import Upload
+from thiqa.messaging.inbox import STATES, Filters
+from thiqa.messaging.kinds import Kind, all_kinds
+from thiqa.messaging.services import Draft
+
+ROLE_CHOICES = [(r, label) for r, label in ContactRole.choices if r != ContactRole.ALTERNATE]
+FIELD_PREFIX = "f_"
+
+
+def tlp_choices(at_least: str = TLP.CLEAR) -> list[tuple[str, str]]:
+    return [(label, tlp.marking(label)) for label in tlp.ORDER if tlp.rank(label) >= tlp.rank(at_least)]
+
+
+def writing_participants(user: User) -> QuerySet[Participant]:
+    writes = [pid for pid, role in policy.roles_of(user).items() if role in policy.WRITING_ROLES]
+    return Participant.objects.filter(pk__in=writes, is_active=True).order_by("name_en")
+
+
+class ContactChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, contact: Contact) -> str:
+        return f"{contact.name} · {contact.participant.name} · {contact.get_role_display()}"
+
+
+class AddresseesForm(forms.Form):
+    """Who a message goes to: participants and groups (their contacts of the roles), or
+    named contacts. Unknown choices are refused here with Django's own message."""
+
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"),
+        queryset=Participant.objects.filter(is_active=True).order_by("name_en"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Groups"),
+        queryset=ParticipantGroup.objects.order_by("name_en"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Contact roles"),
+        choices=ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The contacts of these roles receive it; a participant without one gets its alternate."),
+    )
+    contacts = ContactChoice(
+        label=_("Or named contacts"),
+        queryset=Contact.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = (  # type: ignore[attr-defined]
+            Contact.objects.visible_to(user)
+            .select_related("participant")
+            .order_by("participant__name_en", "name")
+        )
+
+    def addressees(self) -> Addressees:
+        data = self.cleaned_data
+        return Addressees(
+            participants=list(data["participants"]),
+            groups=list(data["groups"]),
+            contacts=list(data["contacts"]),
+            roles=list(data["roles"]),
+        )
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show the service's errors beside their fields (the rest above the form)."""
+        for name, messages in errors.items():
+            target = FIELD_PREFIX + name.split(".", 1)[1] if name.startswith("fields.") else name
+            target = {"recipients": "participants"}.get(target, target)
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+
+
+def _template_field(spec: Any) -> forms.Field:
+    attrs = {"required": True} if spec.required and spec.type != "multichoice" else {}
+    label = spec.label + (" *" if spec.required else "")
+    if spec.type == "multichoice":
+        return forms.MultipleChoiceField(
+            label=label,
+            choices=[(c.value, c.label) for c in spec.choices],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+    if spec.type == "choice":
+        choices = [("", "—"), *((c.value, c.label) for c in spec.choices)]
+        return forms.ChoiceField(
+            label=label, choices=choices, required=False, widget=forms.Select(attrs=attrs)
+        )
+    widgets = {
+        "text": forms.TextInput(attrs=attrs),
+        "textarea": forms.Textarea(attrs={**attrs, "rows": 3}),
+        "datetime": forms.DateTimeInput(attrs={**attrs, "type": "datetime-local"}),
+        "number": forms.NumberInput(attrs={**attrs, "step": "0.1"}),
+        "indicators": forms.Textarea(attrs={**attrs, "rows": 4, "dir": "ltr"}),
+        "cves": forms.Textarea(attrs={**attrs, "rows": 2, "dir": "ltr"}),
+    }
+    help_texts = {
+        "datetime": _("UTC, for example 2026-12-01 14:30."),
+        "indicators": _(
+            "IP addresses or networks, domains, URLs, e-mail addresses or file hashes; "
+            "defanged forms are accepted."
+        ),
+        "cves": _("One per line, for example CVE-2026-12345."),
+    }
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=widgets[spec.type],
+        help_text=help_texts.get(spec.type, ""),
+        strip=True,
+    )
+
+
+class ComposeForm(AddresseesForm):
+    """A new message of one type: its label, recipients, text, template fields, the
+    catalogue items it acts under, an acknowledgement deadline and attachments."""
+
+    sender = forms.ModelChoiceField(
+        label=_("Send on behalf of"), queryset=Participant.objects.none(), empty_label=None
+    )
+    tlp = forms.ChoiceField(
+        label=_("TLP label"), choices=tlp_choices(), initial=TLP.AMBER, widget=forms.RadioSelect
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+    items = forms.MultipleChoiceField(
+        label=_("Acting under"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("The catalogue items this message acts under."),
+    )
+    acknowledge = forms.BooleanField(label=_("Ask for an acknowledgement"), required=False)
+    acknowledge_within_hours = forms.IntegerField(
+        label=_("Within (hours)"), min_value=1, max_value=720, required=False
+    )
+    attachment_tlp = forms.ChoiceField(
+        label=_("TLP label of the attachments"),
+        choices=[("", _("The message's label")), *tlp_choices()],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: User, kind: Kind, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.kind = kind
+        self.fields["sender"].queryset = writing_participants(user)  # type: ignore[attr-defined]
+        self.fields["items"].choices = [
+            (code, f"{code} · {title}")
+            for code, title in Item.objects.filter(is_active=True)
+            .order_by("code")
+            .values_list("code", "title_en")
+        ]
+        if not self.is_bound:
+            self.initial.update(
+                roles=list(kind.roles),
+                items=list(kind.item_codes),
+                acknowledge=kind.acknowledge_within_hours is not None,
+                acknowledge_within_hours=kind.acknowledge_within_hours or 24,
+                sender=self.fields["sender"].queryset.first(),  # type: ignore[attr-defined]
+            )
+        for spec in kind.fields:
+            self.fields[FIELD_PREFIX + spec.name] = _template_field(spec)
+
+    def template_fields(self) -> list[forms.BoundField]:
+        return [self[FIELD_PREFIX + spec.name] for spec in self.kind.fields]
+
+    def draft(self, uploads: list[Upload]) -> Draft:
+        data = self.cleaned_data
+        return Draft(
+            kind=self.kind.code,
+            tlp=data["tlp"],
+            subject=data["subject"],
+            body=data["body"],
+            to=self.addressees(),
+            fields={spec.name: data.get(FIELD_PREFIX + spec.name) for spec in self.kind.fields},
+            items=list(data["items"]),
+            acknowledge_within_hours=(data["acknowledge_within_hours"] or 24)
+            if data["acknowledge"]
+            else None,
+            uploads=uploads,
+            attachment_tlp=data["attachment_tlp"] or None,
+        )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    tlp = forms.ChoiceField(label=_("TLP label"), choices=tlp_choices())
+
+    def __init__(self, *args: Any, parent_label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tlp"].choices = tlp_choices(at_least=parent_label)  # type: ignore[attr-defined]
+        self.fields["tlp"].initial = parent_label
+
+
+class ForwardForm(AddresseesForm):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    tlp = forms.ChoiceField(label=_("TLP label"), choices=tlp_choices())
+
+    def __init__(self, *args: Any, user: User, label: str, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["tlp"].choices = tlp_choices(at_least=label)  # type: ignore[attr-defined]
+        self.fields["tlp"].initial = label
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=500)
+    kind = forms.ChoiceField(label=_("Type"), required=False)
+    tlp = forms.ChoiceField(label=_("TLP label"), required=False, choices=[("", _("Any")), *tlp_choices()])
+    state = forms.ChoiceField(label=_("Show"), required=False)
+    participant = forms.ChoiceField(label=_("Participant"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Any")), *((k.code, k.title) for k in all_kinds().values())]  # type: ignore[attr-defined]
+        self.fields["state"].choices = [("", _("All")), *STATES.items()]  # type: ignore[attr-defined]
+        self.fields["participant"].choices = [  # type: ignore[attr-defined]
+            ("", _("Any")),
+            *((p.code, p.name) for p in Participant.objects.filter(is_active=True).order_by("name_en")),
+        ]
+
+    def filters(self) -> Filters:
+        if not self.is_valid():
+            return Filters()
+        return Filters(
+            **{
+                name: self.cleaned_data.get(name) or ""
+                for name in ("kind", "tlp", "state", "participant", "q")
+            }
+        )

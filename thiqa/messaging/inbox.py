@@ -1,0 +1,173 @@
+"""What a person sees of the messages: inbox and sent lists with filters, unread counts,
+search, a thread and its recipients. Every list starts from ``readable_by``, so nothing
+the policy forbids is ever listed, counted or found."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from thiqa.accounts import policy
+from thiqa.accounts.models import User
+from thiqa.lib.text import analyze
+from thiqa.lib.tlp import TLP
+from thiqa.messaging.models import Message, Reading, Recipient
+
+MAX_QUERY = 500
+
+
+class QueryError(ValueError):
+    """A search that cannot be run; the message is translated."""
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    tlp: str = ""
+    state: str = ""  # unread, awaiting (an acknowledgement from me), overdue, open, closed
+    participant: str = ""  # the code of the other party
+    q: str = ""
+
+
+STATES = {
+    "unread": _lazy("Unread"),
+    "awaiting": _lazy("Waiting for my acknowledgement"),
+    "overdue": _lazy("Acknowledgement overdue"),
+    "open": _lazy("Open threads"),
+    "closed": _lazy("Closed threads"),
+}
+
+
+def _personal_rows(user: User) -> QuerySet[Recipient]:
+    return Recipient.objects.filter(Q(user=user) | Q(address_key__contains=f" {user.email.lower()} "))
+
+
+def received(user: User) -> QuerySet[Message]:
+    """Messages sent to ``user`` or to a participant they belong to, that they may read."""
+    own = list(policy.roles_of(user))
+    to_them = Q(pk__in=_personal_rows(user).values("message_id")) | Q(
+        pk__in=Recipient.objects.filter(participant_id__in=own).values("message_id")
+    )
+    return Message.objects.readable_by(user).filter(to_them).exclude(sender=user)
+
+
+def sent(user: User) -> QuerySet[Message]:
+    """Messages ``user`` or their participants sent, that they may read."""
+    own = list(policy.roles_of(user))
+    return Message.objects.readable_by(user).filter(Q(sender=user) | Q(sender_participant_id__in=own))
+
+
+def everything(user: User) -> QuerySet[Message]:
+    """Every message ``user`` may read, TLP:CLEAR ones of the whole community included."""
+    return Message.objects.readable_by(user)
+
+
+BOXES = {"inbox": received, "sent": sent, "all": everything}
+
+
+def unread(user: User, messages: QuerySet[Message]) -> QuerySet[Message]:
+    return messages.exclude(pk__in=Reading.objects.filter(user=user).values("message_id"))
+
+
+def unread_count(user: User) -> int:
+    return unread(user, received(user)).count()
+
+
+def _answerable_rows(user: User) -> QuerySet[Recipient]:
+    """Rows ``user`` may acknowledge: addressed to them, or below RED to a participant they
+    write for (the rule of the policy's ``messaging.acknowledge``)."""
+    writes = [pid for pid, role in policy.roles_of(user).items() if role in policy.WRITING_ROLES]
+    return Recipient.objects.filter(
+        Q(user=user)
+        | Q(address_key__contains=f" {user.email.lower()} ")
+        | (Q(participant_id__in=writes) & ~Q(message__tlp=TLP.RED))
+    )
+
+
+def awaiting(user: User, messages: QuerySet[Message], *, overdue: bool = False) -> QuerySet[Message]:
+    rows = _answerable_rows(user).filter(
+        acknowledged_at__isnull=True, ack_due_at__isnull=False, message__closed_at__isnull=True
+    )
+    if overdue:
+        rows = rows.filter(ack_due_at__lt=timezone.now())
+    return messages.filter(pk__in=rows.values("message_id"))
+
+
+def filtered(user: User, messages: QuerySet[Message], filters: Filters) -> QuerySet[Message]:
+    if filters.kind:
+        messages = messages.filter(kind=filters.kind)
+    if filters.tlp:
+        messages = messages.filter(tlp=filters.tlp)
+    if filters.participant:
+        messages = messages.filter(
+            Q(sender_participant__code=filters.participant)
+            | Q(pk__in=Recipient.objects.filter(participant__code=filters.participant).values("message_id"))
+        )
+    if filters.state == "unread":
+        messages = unread(user, messages)
+    elif filters.state in ("awaiting", "overdue"):
+        messages = awaiting(user, messages, overdue=filters.state == "overdue")
+    elif filters.state == "open":
+        messages = messages.filter(
+            Q(thread__isnull=True, closed_at__isnull=True) | Q(thread__closed_at__isnull=True)
+        )
+    elif filters.state == "closed":
+        messages = messages.filter(
+            Q(thread__isnull=True, closed_at__isnull=False) | Q(thread__closed_at__isnull=False)
+        )
+    if filters.q:
+        messages = search(messages, filters.q)
+    return messages.select_related("sender_participant", "sender").order_by("-created_at", "-pk")
+
+
+def search(messages: QuerySet[Message], query: str) -> QuerySet[Message]:
+    """Messages holding every analysed word of ``query`` (Arabic and English analysis, as
+    the catalogue's search), among ``messages`` only: the words of messages a person may
+    not read never enter the results or their order."""
+    if len(query) > MAX_QUERY:
+        raise QueryError(_("The search is too long (at most %(limit)d characters).") % {"limit": MAX_QUERY})
+    terms = list(dict.fromkeys(analyze(query)))
+    if not terms:
+        return messages.none()
+    for term in terms:
+        messages = messages.filter(search_terms__contains=f" {term} ")
+    return messages
+
+
+def thread(user: User, root: Message) -> list[Message]:
+    """The messages of ``root``'s thread that ``user`` may read, oldest first."""
+    members = Message.objects.readable_by(user).filter(Q(pk=root.pk) | Q(thread=root))
+    return list(
+        members.select_related("sender", "sender_participant", "parent", "forwarded_from")
+        .prefetch_related("items", "attachments", "recipients__outbound", "recipients__participant")
+        .order_by("created_at", "pk")
+    )
+
+
+def visible_recipients(user: User, message: Message) -> list[Recipient]:
+    """The sender's side sees every recipient and what became of each copy; a recipient
+    sees the rows of their own participants and their own."""
+    rows = list(message.recipients.all())
+    own = set(policy.roles_of(user))
+    if message.sender_id == user.pk or (message.tlp != TLP.RED and message.sender_participant_id in own):
+        return rows
+    email = user.email.lower()
+    return [r for r in rows if r.user_id == user.pk or email in r.addresses_lower or r.participant_id in own]
+
+
+def can_acknowledge(user: User, message: Message) -> bool:
+    """Whether ``user`` has a copy of ``message`` still to acknowledge."""
+    return any(
+        r.ack_due_at and not r.acknowledged_at and policy.can(user, "messaging.acknowledge", r)
+        for r in message.recipients.all()
+    )
+
+
+def summary(messages: Any, user: User) -> list[dict[str, Any]]:
+    """What a list row shows of each message, with the reader's unread flag."""
+    page = list(messages)
+    read = set(Reading.objects.filter(user=user, message__in=page).values_list("message_id", flat=True))
+    return [{"message": m, "unread": m.pk not in read} for m in page]
