@@ -262,7 +262,16 @@ def process_env(database_url: str) -> Callable[..., dict[str, str]]:
     return build
 
 
-# --- catalogue and directory ---------------------------------------------------------------
+# --- catalogue, directory and demo ---------------------------------------------------------
+
+
+@pytest.fixture
+def demo(db: None, settings) -> None:
+    """The whole demo data set, loaded as `thiqa demo` loads it."""
+    from django.core.management import call_command
+
+    settings.PROFILE = "demo"
+    call_command("demo", no_serve=True, verbosity=0)
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from conftest import PASSWORD, current_code
 from thiqa.accounts.models import User
@@ -80,6 +82,14 @@ def page(browser: Browser, live_server, transactional_db: None) -> Iterator[Page
     yield page
     context.close()
     assert not blocked, "the Content-Security-Policy blocked part of a page:\n" + "\n".join(blocked)
+
+
+def arabic(text: str) -> str:
+    """The Arabic catalog's translation, which must exist (an untranslated page fails)."""
+    with translation.override("ar"):
+        translated = gettext(text)
+    assert translated != text, f"no Arabic translation for {text!r}"
+    return translated
 
 
 def submit(page: Page) -> None:

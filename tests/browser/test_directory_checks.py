@@ -4,26 +4,16 @@ starts a check round, and the contact acknowledges it from the link in the recei
 import re
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from conftest import make_user
-from tests.browser.conftest import sign_in, submit
+from tests.browser.conftest import arabic, sign_in, submit
 from thiqa.checks import services as checks
 from thiqa.checks.models import CheckRound, Ping
 from thiqa.directory.models import Contact, Nomination
 from thiqa.mail.services import deliver_due
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("catalogue")]
-
-
-def arabic(text: str) -> str:
-    """The Arabic catalog's translation, which must exist (an untranslated page fails)."""
-    with translation.override("ar"):
-        translated = gettext(text)
-    assert translated != text, f"no Arabic translation for {text!r}"
-    return translated
 
 
 def test_nominate_publish_ping_and_acknowledge_in_arabic(page: Page, live_server, participant, smtp_sink):

@@ -3,13 +3,12 @@
 import csv
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +20,7 @@ from thiqa.checks import results, services
 from thiqa.checks.forms import StartRoundForm
 from thiqa.checks.models import CheckRound, Ping
 from thiqa.lib.charts import bar_chart, line_chart
-from thiqa.lib.http import posted
+from thiqa.lib.http import link_language, posted
 
 
 @login_required
@@ -209,11 +208,7 @@ def acknowledge(request: HttpRequest, signed: str) -> HttpResponse:
         ping = services.ping_for_link(signed)
     except ServiceError as exc:
         return render(request, "checks/acknowledge.html", {"error": str(exc)}, status=400)
-    language = request.LANGUAGE_CODE
-    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-        language = ping.language
-    with translation.override(language):
-        request.LANGUAGE_CODE = language
+    with link_language(request, ping.language):
         return _acknowledge(request, ping)
 
 

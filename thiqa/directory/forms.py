@@ -9,7 +9,7 @@ from django.conf.locale import LANG_INFO
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from thiqa.accounts.models import Participant
 from thiqa.directory.models import TIME_ZONES, Availability, ContactRole, Structure
@@ -30,49 +30,51 @@ class ContactForm(forms.Form):
     """A contact's details as proposed in a nomination; ``cleaned_contact()`` gives the
     JSON-ready data stored on the nomination and later on the contact."""
 
-    role = forms.ChoiceField(label=_lazy("Role"), choices=ContactRole.choices)
-    name = forms.CharField(label=_lazy("Name"), max_length=200)
-    position = forms.CharField(label=_lazy("Position"), max_length=200, required=False)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=ContactRole.choices)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    position = forms.CharField(label=gettext_lazy("Position"), max_length=200, required=False)
     structure = forms.ModelChoiceField(
-        label=_lazy("National structure"), queryset=Structure.objects.none(), required=False
+        label=gettext_lazy("National structure"), queryset=Structure.objects.none(), required=False
     )
     emails = forms.CharField(
-        label=_lazy("E-mail addresses"),
-        help_text=_lazy("One or more, separated by commas. Pings go to every address."),
+        label=gettext_lazy("E-mail addresses"),
+        help_text=gettext_lazy("One or more, separated by commas. Pings go to every address."),
         widget=forms.TextInput(attrs={"dir": "ltr"}),
     )
     phones = forms.CharField(
-        label=_lazy("Phone numbers"),
+        label=gettext_lazy("Phone numbers"),
         required=False,
-        help_text=_lazy("International format, e.g. +20 2 1234 5678; separate several with commas."),
+        help_text=gettext_lazy("International format, e.g. +20 2 1234 5678; separate several with commas."),
         widget=forms.TextInput(attrs={"dir": "ltr"}),
     )
     languages = forms.CharField(
-        label=_lazy("Languages"),
+        label=gettext_lazy("Languages"),
         required=False,
-        help_text=_lazy("ISO 639-1 codes, e.g. ar, en, fr."),
+        help_text=gettext_lazy("ISO 639-1 codes, e.g. ar, en, fr."),
         widget=forms.TextInput(attrs={"dir": "ltr"}),
     )
     time_zone = forms.ChoiceField(
-        label=_lazy("Time zone"), choices=[(tz, tz) for tz in TIME_ZONES], initial="UTC"
+        label=gettext_lazy("Time zone"), choices=[(tz, tz) for tz in TIME_ZONES], initial="UTC"
     )
     availability = forms.ChoiceField(
-        label=_lazy("Availability"), choices=Availability.choices, initial=Availability.OFFICE_HOURS
+        label=gettext_lazy("Availability"), choices=Availability.choices, initial=Availability.OFFICE_HOURS
     )
     office_hours = forms.CharField(
-        label=_lazy("Office hours"),
+        label=gettext_lazy("Office hours"),
         max_length=100,
         required=False,
-        help_text=_lazy("Local time, e.g. Sun–Thu 09:00–17:00."),
+        help_text=gettext_lazy("Local time, e.g. Sun–Thu 09:00–17:00."),
     )
     pgp_key = forms.CharField(
-        label=_lazy("OpenPGP public key"),
+        label=gettext_lazy("OpenPGP public key"),
         required=False,
-        help_text=_lazy("Optional. Paste the ASCII-armored public key."),
+        help_text=gettext_lazy("Optional. Paste the ASCII-armored public key."),
         widget=forms.Textarea(attrs={"rows": 4, "dir": "ltr", "spellcheck": "false"}),
     )
     secretariat_only = forms.BooleanField(
-        label=_lazy("Hidden from other participants (seen by the secretariat and your participant's people)"),
+        label=gettext_lazy(
+            "Hidden from other participants (seen by the secretariat and your participant's people)"
+        ),
         required=False,
     )
 
@@ -153,15 +155,17 @@ class ContactForm(forms.Form):
 
 class NominationForm(forms.Form):
     effective_on = forms.DateField(
-        label=_lazy("Effective date"),
-        help_text=_lazy(
+        label=gettext_lazy("Effective date"),
+        help_text=gettext_lazy(
             "When the change takes effect. OSCE CBM 8 asks for notice of a change soon after this date."
         ),
         widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
     )
     note = forms.CharField(
-        label=_lazy("Note for the secretariat"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Note for the secretariat"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def clean_effective_on(self) -> date:
@@ -173,16 +177,16 @@ class NominationForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label=_lazy("Reason"),
+        label=gettext_lazy("Reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_lazy("The focal point reads this to correct the proposal."),
+        help_text=gettext_lazy("The focal point reads this to correct the proposal."),
     )
 
 
 class StructureForm(forms.ModelForm):
     website = forms.URLField(
-        label=_lazy("Website"),
+        label=gettext_lazy("Website"),
         required=False,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"dir": "ltr"}),

@@ -166,11 +166,9 @@ class ComposeForm(AddresseesForm):
         super().__init__(*args, user=user, **kwargs)
         self.kind = kind
         self.fields["sender"].queryset = writing_participants(user)  # type: ignore[attr-defined]
-        self.fields["items"].choices = [
-            (code, f"{code} · {title}")
-            for code, title in Item.objects.filter(is_active=True)
-            .order_by("code")
-            .values_list("code", "title_en")
+        self.fields["items"].choices = [  # type: ignore[attr-defined]
+            (item.code, f"{item.code} · {item.title}")
+            for item in Item.objects.filter(is_active=True).only("code", "title_en", "title_ar")
         ]
         if not self.is_bound:
             self.initial.update(
@@ -226,7 +224,7 @@ class ForwardForm(AddresseesForm):
 
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=500)
-    kind = forms.ChoiceField(label=_("Type"), required=False)
+    kind = forms.ChoiceField(label=_("Message type"), required=False)
     tlp = forms.ChoiceField(label=_("TLP label"), required=False, choices=[("", _("Any")), *tlp_choices()])
     state = forms.ChoiceField(label=_("Show"), required=False)
     participant = forms.ChoiceField(label=_("Participant"), required=False)

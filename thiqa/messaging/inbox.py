@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import User
@@ -33,11 +33,11 @@ class Filters:
 
 
 STATES = {
-    "unread": _lazy("Unread"),
-    "awaiting": _lazy("Waiting for my acknowledgement"),
-    "overdue": _lazy("Acknowledgement overdue"),
-    "open": _lazy("Open threads"),
-    "closed": _lazy("Closed threads"),
+    "unread": gettext_lazy("Unread"),
+    "awaiting": gettext_lazy("Waiting for my acknowledgement"),
+    "overdue": gettext_lazy("Acknowledgement overdue"),
+    "open": gettext_lazy("Open threads"),
+    "closed": gettext_lazy("Closed threads"),
 }
 
 

@@ -72,11 +72,10 @@ def send(
     definition = _definition(draft.kind, errors)
     fields = _fields(definition, draft.fields, errors) if definition else {}
     _check_text(draft, errors)
-    items = _items(
-        draft.items if draft.items is not None else list(definition.item_codes) if definition else [], errors
-    )
+    codes = draft.items if draft.items is not None else list(definition.item_codes if definition else ())
+    items = _items(codes, errors)
     hours = _ack_hours(draft.acknowledge_within_hours, errors)
-    uploads = _uploads(draft, errors)
+    uploads = _uploads(draft.uploads, errors)
     try:
         resolved = resolve(draft.to, participant)
     except AddressError as exc:
@@ -152,6 +151,9 @@ def _check_text(draft: Draft, errors: dict[str, list[str]]) -> None:
 
 
 def _items(codes: list[str], errors: dict[str, list[str]]) -> list[Item]:
+    if not codes:
+        errors["items"] = [_("Choose at least one catalogue item this message acts under.")]
+        return []
     found = {i.code: i for i in Item.objects.filter(code__in=codes, is_active=True)}
     missing = [c for c in codes if c not in found]
     if missing:
@@ -170,9 +172,9 @@ def _ack_hours(hours: int | None, errors: dict[str, list[str]]) -> int | None:
     return hours
 
 
-def _uploads(draft: Draft, errors: dict[str, list[str]]) -> list[files.Checked]:
+def _uploads(uploads: list[files.Upload], errors: dict[str, list[str]]) -> list[files.Checked]:
     try:
-        return files.check_all(draft.uploads)
+        return files.check_all(uploads)
     except ValueError as exc:
         errors["attachments"] = [str(exc)]
         return []
@@ -275,7 +277,7 @@ def reply(
     body = body.strip()
     if not body or len(body) > MAX_BODY:
         errors["body"] = [_("Write the message, at most %(limit)d characters.") % {"limit": MAX_BODY}]
-    checked = _uploads(Draft("reply", label, "", body, Addressees(), uploads=uploads or []), errors)
+    checked = _uploads(uploads or [], errors)
     if errors:
         raise InvalidMessage(errors)
     now = timezone.now()

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from thiqa.accounts import policy
 from thiqa.accounts.services import ServiceError
 from thiqa.lib import tlp
-from thiqa.lib.http import posted
+from thiqa.lib.http import link_language, posted
 from thiqa.lib.openpgp import platform_key
 from thiqa.messaging import inbox, services
 from thiqa.messaging.attachments import Upload
@@ -131,6 +130,7 @@ def _readable(request: HttpRequest, pk: int) -> Message:
 @login_required
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     root = get_object_or_404(Message, pk=pk)
+    policy.require(request.user, "messaging.read", root)
     if root.thread_id:
         return redirect("messaging:thread", root.thread_id)
     shown = inbox.thread(request.user, root)
@@ -277,11 +277,7 @@ def acknowledge_link(request: HttpRequest, signed: str) -> HttpResponse:
         recipient = services.recipient_for_link(signed)
     except ServiceError as exc:
         return render(request, "messaging/acknowledge.html", {"error": str(exc)}, status=400)
-    language = request.LANGUAGE_CODE
-    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-        language = recipient.language
-    with translation.override(language):
-        request.LANGUAGE_CODE = language
+    with link_language(request, recipient.language):
         context = {"recipient": recipient, "message": recipient.message}
         if request.method == "POST":
             try:

@@ -23,12 +23,6 @@ GROUP_SIZES = {
 }
 
 
-@pytest.fixture
-def demo(db, settings):
-    settings.PROFILE = "demo"
-    call_command("demo", no_serve=True, verbosity=0)
-
-
 def test_the_193_un_member_states_with_iso_codes_and_both_names(demo):
     states = Participant.objects.filter(kind="state")
     assert states.filter(un_member=True).count() == 193

@@ -43,7 +43,9 @@ def payload(**overrides):
             "indicators": ["198.51.100.9", "c2.bad[.]example"],
         },
         "acknowledge_within_hours": 12,
-        "attachments": [{"filename": "hosts.csv", "content_base64": base64.b64encode(b"ip\n198.51.100.9\n").decode()}],
+        "attachments": [
+            {"filename": "hosts.csv", "content_base64": base64.b64encode(b"ip\n198.51.100.9\n").decode()}
+        ],
     }
     body.update(overrides)
     return body
@@ -79,7 +81,9 @@ def test_send_list_read_reply_and_export(member, fr, participant):
     attachment = got["document"]["attachments"][0]
     file = reader.get(f"/api/v1/messages/{message_id}/attachments/{attachment['id']}")
     assert file.status_code == 200 and file.content == b"ip\n198.51.100.9\n"
-    answer = reader.post(f"/api/v1/messages/{message_id}/replies", {"body": "Taken down."}, content_type="application/json")
+    answer = reader.post(
+        f"/api/v1/messages/{message_id}/replies", {"body": "Taken down."}, content_type="application/json"
+    )
     assert answer.status_code == 201 and answer.json()["document"]["in_reply_to"] == message_id
     exported = reader.get(f"/api/v1/messages/{message_id}/export")
     assert exported.status_code == 200 and exported.json()["schema"] == "thiqa.message/1"
@@ -104,7 +108,9 @@ def test_bad_messages_get_problem_details_naming_each_field(member, fr):
     response = client.post("/api/v1/messages", payload(tlp="ORANGE"), content_type="application/json")
     places = {tuple(e["loc"]) for e in response.json()["errors"]}
     assert ("tlp",) in places
-    response = client.post("/api/v1/messages", payload(fields={"severity": "9"}), content_type="application/json")
+    response = client.post(
+        "/api/v1/messages", payload(fields={"severity": "9"}), content_type="application/json"
+    )
     places = {tuple(e["loc"]) for e in response.json()["errors"]}
     assert ("fields", "severity") in places and ("fields", "impact") in places
     assert not Message.objects.exists()
@@ -112,12 +118,16 @@ def test_bad_messages_get_problem_details_naming_each_field(member, fr):
 
 def test_a_read_only_token_cannot_send_reply_or_acknowledge(member, fr):
     writer = bearer(member)
-    message_id = writer.post("/api/v1/messages", payload(), content_type="application/json").json()["document"]["id"]
+    message_id = writer.post("/api/v1/messages", payload(), content_type="application/json").json()[
+        "document"
+    ]["id"]
     reader = bearer(fr, "read")
     assert reader.post("/api/v1/messages", payload(), content_type="application/json").status_code == 403
     assert reader.post(f"/api/v1/messages/{message_id}/acknowledge").status_code == 403
     assert (
-        reader.post(f"/api/v1/messages/{message_id}/replies", {"body": "x"}, content_type="application/json").status_code
+        reader.post(
+            f"/api/v1/messages/{message_id}/replies", {"body": "x"}, content_type="application/json"
+        ).status_code
         == 403
     )
     assert reader.get(f"/api/v1/messages/{message_id}").status_code == 200
@@ -125,9 +135,9 @@ def test_a_read_only_token_cannot_send_reply_or_acknowledge(member, fr):
 
 def test_red_cannot_be_exported_and_strangers_see_nothing(member, fr, other_participant):
     client = bearer(member)
-    message_id = client.post("/api/v1/messages", payload(tlp=TLP.RED), content_type="application/json").json()[
-        "document"
-    ]["id"]
+    message_id = client.post(
+        "/api/v1/messages", payload(tlp=TLP.RED), content_type="application/json"
+    ).json()["document"]["id"]
     assert bearer(fr).get(f"/api/v1/messages/{message_id}/export").status_code == 403
     colleague = make_user("duty@fr.example", other_participant, "member")
     assert bearer(colleague).get(f"/api/v1/messages/{message_id}").status_code == 403

@@ -40,7 +40,11 @@ def to(other_participant):
 
 
 def test_files_are_stored_by_hash_outside_the_web_root(focal_point, participant, to, settings):
-    uploads = [Upload("report.pdf", PDF), Upload("../../etc/تقرير.docx", docx()), Upload("iocs.json", b"[1, 2]")]
+    uploads = [
+        Upload("report.pdf", PDF),
+        Upload("../../etc/تقرير.docx", docx()),
+        Upload("iocs.json", b"[1, 2]"),
+    ]
     message = services.send(focal_point, participant, incident(to, uploads=uploads))
     stored = list(message.attachments.order_by("pk"))
     assert [a.filename for a in stored] == ["report.pdf", "تقرير.docx", "iocs.json"]
@@ -76,7 +80,9 @@ def test_size_and_count_limits(focal_point, participant, to, settings):
         services.send(focal_point, participant, incident(to, uploads=[Upload("big.txt", b"x" * 11)]))
     settings.THIQA_ATTACHMENT_MAX_COUNT = 1
     with pytest.raises(services.InvalidMessage, match="at most 1 files"):
-        services.send(focal_point, participant, incident(to, uploads=[Upload("a.txt", b"a"), Upload("b.txt", b"b")]))
+        services.send(
+            focal_point, participant, incident(to, uploads=[Upload("a.txt", b"a"), Upload("b.txt", b"b")])
+        )
 
 
 def test_downloads_go_through_the_policy_and_are_audited(focal_point, participant, other_participant, to):
@@ -88,7 +94,9 @@ def test_downloads_go_through_the_policy_and_are_audited(focal_point, participan
     assert response.status_code == 200 and response.content == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith('attachment; filename="report.pdf"')
-    assert "sandbox" in response["Content-Security-Policy"] and response["X-Content-Type-Options"] == "nosniff"
+    assert (
+        "sandbox" in response["Content-Security-Policy"] and response["X-Content-Type-Options"] == "nosniff"
+    )
     assert response["X-Thiqa-TLP"] == "TLP:AMBER"
     stranger = Client()
     stranger.force_login(make_user("x@de.example", None, None))

@@ -59,7 +59,9 @@ def test_an_unacknowledged_message_climbs_to_policy_then_secretariat(setup, sett
     assert [(e.data["from_level"], e.data["to_level"]) for e in steps] == [(0, 1), (1, 2), (2, None)]
 
 
-def test_the_secretariat_can_read_a_red_message_escalated_to_it(setup, focal_point, participant, other_participant):
+def test_the_secretariat_can_read_a_red_message_escalated_to_it(
+    setup, focal_point, participant, other_participant
+):
     from thiqa.accounts import policy
     from thiqa.lib.tlp import TLP
 
@@ -89,7 +91,9 @@ def test_a_consultation_to_the_policy_level_goes_straight_to_the_secretariat(
     message = services.send(
         focal_point,
         participant,
-        consultation(Addressees(participants=[other_participant], roles=["policy"]), acknowledge_within_hours=2),
+        consultation(
+            Addressees(participants=[other_participant], roles=["policy"]), acknowledge_within_hours=2
+        ),
     )
     services.escalate_due(now=message.ack_due_at + timedelta(seconds=1))
     assert [r.level for r in message.recipients.all()] == [0, 2]

@@ -10,7 +10,9 @@ from thiqa.messaging.kinds import FieldErrors, classify_indicator, clean_fields,
 
 def test_every_type_acts_under_catalogue_items_that_exist(catalogue):
     codes = {code for k in kinds.all_kinds().values() for code in k.item_codes}
-    assert codes and codes == set(Item.objects.filter(code__in=codes, is_active=True).values_list("code", flat=True))
+    assert codes and codes == set(
+        Item.objects.filter(code__in=codes, is_active=True).values_list("code", flat=True)
+    )
     assert {k.code for k in kinds.sendable()} == {
         "consultation_request",
         "incident_notification",
@@ -36,7 +38,15 @@ def test_a_broken_kinds_file_is_refused_with_its_place():
                         "items": [],
                         "roles": [],
                         "acknowledge_within_hours": None,
-                        "fields": [{"name": "s", "type": "choice", "required": True, "label": {"en": "S", "ar": "س"}, "choices": "nope"}],
+                        "fields": [
+                            {
+                                "name": "s",
+                                "type": "choice",
+                                "required": True,
+                                "label": {"en": "S", "ar": "س"},
+                                "choices": "nope",
+                            }
+                        ],
                     }
                 ],
             }
@@ -83,7 +93,9 @@ def test_every_problem_is_named_at_once():
     assert "0" in errors["cvss"][0] and "10" in errors["cvss"][0]
 
 
-@pytest.mark.parametrize("value", ["not an indicator", "example", "http://", "1.2.3", "a" * 63, "ftp:///x", "-bad-.example"])
+@pytest.mark.parametrize(
+    "value", ["not an indicator", "example", "http://", "1.2.3", "a" * 63, "ftp:///x", "-bad-.example"]
+)
 def test_what_is_not_an_indicator(value):
     assert classify_indicator(value) is None
 
@@ -92,12 +104,22 @@ def test_an_activity_must_end_after_it_starts():
     with pytest.raises(FieldErrors, match="later than"):
         clean_fields(
             kind("advance_notice"),
-            {"activity": "exercise", "starts_at": "2026-12-10T10:00", "ends_at": "2026-12-10T09:00", "observable_effects": "x"},
+            {
+                "activity": "exercise",
+                "starts_at": "2026-12-10T10:00",
+                "ends_at": "2026-12-10T09:00",
+                "observable_effects": "x",
+            },
         )
     with pytest.raises(FieldErrors, match="date and time"):
         clean_fields(
             kind("advance_notice"),
-            {"activity": "exercise", "starts_at": "next tuesday", "ends_at": "2026-12-10T09:00", "observable_effects": "x"},
+            {
+                "activity": "exercise",
+                "starts_at": "next tuesday",
+                "ends_at": "2026-12-10T09:00",
+                "observable_effects": "x",
+            },
         )
 
 

@@ -54,10 +54,14 @@ def test_composing_in_arabic_right_to_left(member, participant, other_participan
     assert 'dir="rtl"' in choose and "إخطار بحادث" in choose and "طلب تشاور" in choose
     form = client.get("/messages/new/incident_notification/").content.decode()
     assert "القطاعات المتأثرة" in form and "TLP:AMBER+STRICT" in form and "الطاقة" in form
-    response = client.post("/messages/new/incident_notification/", compose_data(participant, other_participant))
+    response = client.post(
+        "/messages/new/incident_notification/", compose_data(participant, other_participant)
+    )
     message = Message.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/messages/threads/{message.pk}/"
-    assert message.fields["sectors"] == ["energy"] and [i.code for i in message.items.all()] == ["un-gge-2013-26c"]
+    assert message.fields["sectors"] == ["energy"] and [i.code for i in message.items.all()] == [
+        "un-gge-2013-26c"
+    ]
     thread = client.get(response["Location"]).content.decode()
     assert "هجوم فدية على مشغل الشبكة" in thread and "TLP:AMBER" in thread and "الطاقة" in thread
 
@@ -66,7 +70,13 @@ def test_the_service_errors_appear_beside_their_fields(member, participant, othe
     client = signed_in(member)
     response = client.post(
         "/messages/new/incident_notification/",
-        compose_data(participant, other_participant, f_severity="", f_detected_at="yesterday", roles=["law_enforcement"]),
+        compose_data(
+            participant,
+            other_participant,
+            f_severity="",
+            f_detected_at="yesterday",
+            roles=["law_enforcement"],
+        ),
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -79,7 +89,8 @@ def test_the_service_errors_appear_beside_their_fields(member, participant, othe
 def test_an_unknown_recipient_is_refused_by_the_form(member, participant, other_participant, fr_contact):
     client = signed_in(member)
     response = client.post(
-        "/messages/new/incident_notification/", compose_data(participant, other_participant, participants=[999999])
+        "/messages/new/incident_notification/",
+        compose_data(participant, other_participant, participants=[999999]),
     )
     assert response.status_code == 200 and "participants" in response.context["form"].errors
     assert not Message.objects.exists()
@@ -95,7 +106,11 @@ def test_lists_filters_and_the_unread_badge(member, participant, other_participa
         services.send(
             member,
             participant,
-            incident(Addressees(participants=[other_participant], roles=["technical"]), tlp=label, subject=f"Alert {label}"),
+            incident(
+                Addressees(participants=[other_participant], roles=["technical"]),
+                tlp=label,
+                subject=f"Alert {label}",
+            ),
         )
     client = signed_in(fr_member)
     inbox = client.get("/messages/").content.decode()
@@ -112,9 +127,13 @@ def test_lists_filters_and_the_unread_badge(member, participant, other_participa
     assert "Alert AMBER" in sent
 
 
-def test_the_home_page_lists_messages_to_acknowledge(member, participant, other_participant, fr_contact, client):
+def test_the_home_page_lists_messages_to_acknowledge(
+    member, participant, other_participant, fr_contact, client
+):
     fr_member = make_user("cert@fr.example", other_participant, "member")
-    services.send(member, participant, incident(Addressees(participants=[other_participant], roles=["technical"])))
+    services.send(
+        member, participant, incident(Addressees(participants=[other_participant], roles=["technical"]))
+    )
     home = signed_in(fr_member).get("/").content.decode()
     assert "1 message is waiting for your acknowledgement." in home
 

@@ -28,8 +28,12 @@ def people(participant, other_participant):
     }
 
 
-def test_a_message_reaches_the_contacts_of_the_chosen_roles(focal_point, participant, other_participant, people, smtp_sink):
-    message = services.send(focal_point, participant, incident(Addressees(participants=[other_participant], roles=["technical"])))
+def test_a_message_reaches_the_contacts_of_the_chosen_roles(
+    focal_point, participant, other_participant, people, smtp_sink
+):
+    message = services.send(
+        focal_point, participant, incident(Addressees(participants=[other_participant], roles=["technical"]))
+    )
     rows = list(message.recipients.all())
     assert [r.contact for r in rows] == [people["fr_tech"]]
     assert rows[0].ack_due_at == message.ack_due_at and message.ack_required
@@ -64,13 +68,17 @@ def test_green_content_travels_signed_in_the_email_in_the_contact_language(
     assert "إخطار بحادث" in text  # the policy contact reads Arabic first
 
 
-def test_groups_skip_the_sender_and_report_members_without_contacts(focal_point, participant, other_participant, people):
+def test_groups_skip_the_sender_and_report_members_without_contacts(
+    focal_point, participant, other_participant, people
+):
     from thiqa.messaging.tests.helpers import state
 
     silent = state("KE", "Kenya", "كينيا")
     group = ParticipantGroup.objects.create(code="au", kind="regional", name_en="AU", name_ar="الاتحاد")
     group.members.add(participant, other_participant, silent)
-    message = services.send(focal_point, participant, consultation(Addressees(groups=[group], roles=["policy"])))
+    message = services.send(
+        focal_point, participant, consultation(Addressees(groups=[group], roles=["policy"]))
+    )
     assert {r.contact for r in message.recipients.all()} == {people["fr_policy"]}
     assert message.unreached == [silent]
 
@@ -98,8 +106,13 @@ def test_named_contacts_and_the_alternate_fallback(focal_point, participant, oth
         ({"body": "x" * 20_001}, "body", "20000"),
         ({"fields": {"concern": "x"}}, "fields.level", "required"),
         ({"fields": {"concern": "x", "level": "emperor", "format": "call"}}, "fields.level", "not one of"),
-        ({"fields": {"concern": "x", "level": "policy", "format": "call", "mood": "calm"}}, "fields.mood", "no field"),
+        (
+            {"fields": {"concern": "x", "level": "policy", "format": "call", "mood": "calm"}},
+            "fields.mood",
+            "no field",
+        ),
         ({"items": ["osce-cbm-99"]}, "items", "osce-cbm-99"),
+        ({"items": []}, "items", "at least one catalogue item"),
         ({"acknowledge_within_hours": 0}, "acknowledge_within_hours", "1 to 720"),
         ({"to": Addressees()}, "recipients", "at least one recipient"),
         ({"to": Addressees(participants=[])}, "recipients", "at least one recipient"),
@@ -118,7 +131,9 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_is_written(
     assert not AuditEvent.objects.filter(action="messaging.sent").exists()
 
 
-def test_a_participant_without_a_contact_of_the_roles_is_named(focal_point, participant, other_participant, people):
+def test_a_participant_without_a_contact_of_the_roles_is_named(
+    focal_point, participant, other_participant, people
+):
     draft = consultation(Addressees(participants=[other_participant], roles=["law_enforcement"]))
     with pytest.raises(services.InvalidMessage, match="France has no published contact"):
         services.send(focal_point, participant, draft)
@@ -126,6 +141,14 @@ def test_a_participant_without_a_contact_of_the_roles_is_named(focal_point, part
 
 def test_observers_and_strangers_cannot_send(observer, participant, other_participant, people):
     with pytest.raises(PermissionDenied):
-        services.send(observer, other_participant, consultation(Addressees(participants=[participant], roles=["policy"])))
+        services.send(
+            observer,
+            other_participant,
+            consultation(Addressees(participants=[participant], roles=["policy"])),
+        )
     with pytest.raises(PermissionDenied):
-        services.send(people["fr_member"], participant, consultation(Addressees(participants=[participant], roles=["policy"])))
+        services.send(
+            people["fr_member"],
+            participant,
+            consultation(Addressees(participants=[participant], roles=["policy"])),
+        )

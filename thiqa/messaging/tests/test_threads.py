@@ -58,7 +58,9 @@ def test_forwarding_amber_stays_in_the_organization(thread, participant, other_p
     analyst = thread["analyst"]
     own = make_contact(other_participant, "policy", "policy@fr.example")
     outside = make_contact(state("DE", "Germany", "ألمانيا"), "technical", "cert@de.example")
-    forwarded = services.forward(analyst, thread["message"], Addressees(contacts=[own]), "For your information.")
+    forwarded = services.forward(
+        analyst, thread["message"], Addressees(contacts=[own]), "For your information."
+    )
     assert forwarded.forwarded_from == thread["message"] and forwarded.subject.startswith("Fwd: ")
     assert forwarded.tlp == TLP.AMBER and forwarded.body.startswith("For your information.")
     assert forwarded.fields == thread["message"].fields
@@ -77,10 +79,14 @@ def test_forwarding_amber_stays_in_the_organization(thread, participant, other_p
 
 def test_red_is_never_forwarded(thread, focal_point, participant, other_participant):
     red = services.send(
-        focal_point, participant, incident(Addressees(participants=[other_participant], roles=["technical"]), tlp=TLP.RED)
+        focal_point,
+        participant,
+        incident(Addressees(participants=[other_participant], roles=["technical"]), tlp=TLP.RED),
     )
     with pytest.raises(PermissionDenied):
-        services.forward(thread["analyst"], red, Addressees(contacts=[make_contact(other_participant, "policy")]))
+        services.forward(
+            thread["analyst"], red, Addressees(contacts=[make_contact(other_participant, "policy")])
+        )
     assert not Message.objects.filter(forwarded_from=red).exists()
 
 
@@ -96,11 +102,15 @@ def test_forwarded_attachments_keep_the_same_file(thread, focal_point, participa
             uploads=[Upload("iocs.json", b'{"ips": ["203.0.113.7"]}')],
         ),
     )
-    forwarded = services.forward(thread["analyst"], sent, Addressees(contacts=[make_contact(other_participant, "policy")]))
+    forwarded = services.forward(
+        thread["analyst"], sent, Addressees(contacts=[make_contact(other_participant, "policy")])
+    )
     assert [a.sha256 for a in forwarded.attachments.all()] == [a.sha256 for a in sent.attachments.all()]
 
 
-def test_search_in_arabic_and_english_finds_only_readable_messages(focal_point, participant, other_participant):
+def test_search_in_arabic_and_english_finds_only_readable_messages(
+    focal_point, participant, other_participant
+):
     make_contact(other_participant, "policy", "policy@fr.example")
     outsider = make_user("member@de.example", state("DE", "Germany", "ألمانيا"), "member")
     sent = services.send(

@@ -36,33 +36,80 @@ SHAREABLE = {TLP.CLEAR, TLP.GREEN}
 # Who may do what, for each label.
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "sender": {
-        "page": ALL, "api": ALL, "search": ALL, "export": EXPORTABLE, "download": ALL,
-        "reply": ALL, "forward": BELOW_RED, "forward_out": SHAREABLE, "acknowledge": NONE,
+        "page": ALL,
+        "api": ALL,
+        "search": ALL,
+        "export": EXPORTABLE,
+        "download": ALL,
+        "reply": ALL,
+        "forward": BELOW_RED,
+        "forward_out": SHAREABLE,
+        "acknowledge": NONE,
     },
     "colleague": {  # the sender's participant's focal point
-        "page": BELOW_RED, "api": BELOW_RED, "search": BELOW_RED, "export": EXPORTABLE, "download": BELOW_RED,
-        "reply": BELOW_RED, "forward": BELOW_RED, "forward_out": SHAREABLE, "acknowledge": NONE,
+        "page": BELOW_RED,
+        "api": BELOW_RED,
+        "search": BELOW_RED,
+        "export": EXPORTABLE,
+        "download": BELOW_RED,
+        "reply": BELOW_RED,
+        "forward": BELOW_RED,
+        "forward_out": SHAREABLE,
+        "acknowledge": NONE,
     },
     "addressed": {  # B's technical contact, a member of B
-        "page": ALL, "api": ALL, "search": ALL, "export": EXPORTABLE, "download": ALL,
-        "reply": ALL, "forward": BELOW_RED, "forward_out": SHAREABLE, "acknowledge": ALL,
+        "page": ALL,
+        "api": ALL,
+        "search": ALL,
+        "export": EXPORTABLE,
+        "download": ALL,
+        "reply": ALL,
+        "forward": BELOW_RED,
+        "forward_out": SHAREABLE,
+        "acknowledge": ALL,
     },
     "focal_b": {  # B's focal point, not addressed by name
-        "page": BELOW_RED, "api": BELOW_RED, "search": BELOW_RED, "export": EXPORTABLE, "download": BELOW_RED,
-        "reply": BELOW_RED, "forward": BELOW_RED, "forward_out": SHAREABLE, "acknowledge": BELOW_RED,
+        "page": BELOW_RED,
+        "api": BELOW_RED,
+        "search": BELOW_RED,
+        "export": EXPORTABLE,
+        "download": BELOW_RED,
+        "reply": BELOW_RED,
+        "forward": BELOW_RED,
+        "forward_out": SHAREABLE,
+        "acknowledge": BELOW_RED,
     },
     "observer_b": {  # reads what B's people read, never writes
-        "page": BELOW_RED, "api": BELOW_RED, "search": BELOW_RED, "export": EXPORTABLE, "download": BELOW_RED,
-        "reply": NONE, "forward": NONE, "forward_out": NONE, "acknowledge": NONE,
+        "page": BELOW_RED,
+        "api": BELOW_RED,
+        "search": BELOW_RED,
+        "export": EXPORTABLE,
+        "download": BELOW_RED,
+        "reply": NONE,
+        "forward": NONE,
+        "forward_out": NONE,
+        "acknowledge": NONE,
     },
     "member_c": {  # another participant of the community
-        "page": {TLP.CLEAR}, "api": {TLP.CLEAR}, "search": {TLP.CLEAR}, "export": {TLP.CLEAR},
-        "download": {TLP.CLEAR}, "reply": NONE, "forward": {TLP.CLEAR}, "forward_out": {TLP.CLEAR},
+        "page": {TLP.CLEAR},
+        "api": {TLP.CLEAR},
+        "search": {TLP.CLEAR},
+        "export": {TLP.CLEAR},
+        "download": {TLP.CLEAR},
+        "reply": NONE,
+        "forward": {TLP.CLEAR},
+        "forward_out": {TLP.CLEAR},
         "acknowledge": NONE,
     },
     "secretariat": {  # not a party: the secretariat reads no more than any other participant
-        "page": {TLP.CLEAR}, "api": {TLP.CLEAR}, "search": {TLP.CLEAR}, "export": {TLP.CLEAR},
-        "download": {TLP.CLEAR}, "reply": NONE, "forward": {TLP.CLEAR}, "forward_out": {TLP.CLEAR},
+        "page": {TLP.CLEAR},
+        "api": {TLP.CLEAR},
+        "search": {TLP.CLEAR},
+        "export": {TLP.CLEAR},
+        "download": {TLP.CLEAR},
+        "reply": NONE,
+        "forward": {TLP.CLEAR},
+        "forward_out": {TLP.CLEAR},
         "acknowledge": NONE,
     },
     "outsider": {action: NONE for action in ACTIONS},  # signed in, but holds no role
@@ -71,9 +118,17 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
 
 @pytest.fixture
 def world(db):
-    a, b, c = state("AA", "Avalon", "أفالون"), state("BB", "Borduria", "بوردوريا"), state("CC", "Carpania", "كاربانيا")
+    a, b, c = (
+        state("AA", "Avalon", "أفالون"),
+        state("BB", "Borduria", "بوردوريا"),
+        state("CC", "Carpania", "كاربانيا"),
+    )
     office = Participant.objects.create(
-        code="sec", kind="international_organization", name_en="Secretariat", name_ar="الأمانة", is_secretariat=True
+        code="sec",
+        kind="international_organization",
+        name_en="Secretariat",
+        name_ar="الأمانة",
+        is_secretariat=True,
     )
     people = {
         "sender": make_user("sender@aa.example", a, "member"),
@@ -86,7 +141,9 @@ def world(db):
         "outsider": make_user("nobody@example.org", None, None),
     }
     contacts = {
-        "own": {p.pk: make_contact(p, "policy", f"policy@{p.code.lower()}.example") for p in (a, b, c, office)},
+        "own": {
+            p.pk: make_contact(p, "policy", f"policy@{p.code.lower()}.example") for p in (a, b, c, office)
+        },
         "b_tech": make_contact(b, "technical", "cert@bb.example"),
         "c": None,
     }
@@ -137,7 +194,9 @@ def _could(world, name: str, message: Message) -> dict[str, bool]:
     export = client.get(f"/messages/{message.pk}/export.json")
     download = client.get(f"/messages/attachments/{attachment.pk}/")
     found_page = message.subject in search.content.decode()
-    found_api = api_search.status_code == 200 and [m["id"] for m in api_search.json()["items"]] == [message.pk]
+    found_api = api_search.status_code == 200 and [m["id"] for m in api_search.json()["items"]] == [
+        message.pk
+    ]
     assert found_page == found_api, f"page and API search disagree for {name}"
     if page.status_code == 200:
         assert message.subject in page.content.decode()
@@ -153,9 +212,13 @@ def _could(world, name: str, message: Message) -> dict[str, bool]:
             lambda: services.forward(user, message, Addressees(contacts=[_own_contact(world, user)]))
         ),
         "forward_out": _succeeds(
-            lambda: services.forward(user, message, Addressees(contacts=[world["contacts"]["c"]]))
-            if _own_contact(world, user) != world["contacts"]["c"]
-            else services.forward(user, message, Addressees(contacts=[world["contacts"]["own"][world["a"].pk]]))
+            lambda: (
+                services.forward(user, message, Addressees(contacts=[world["contacts"]["c"]]))
+                if _own_contact(world, user) != world["contacts"]["c"]
+                else services.forward(
+                    user, message, Addressees(contacts=[world["contacts"]["own"][world["a"].pk]])
+                )
+            )
         ),
         "acknowledge": _succeeds(lambda: services.acknowledge(user, message) or None),
     }
@@ -187,7 +250,9 @@ def test_an_attachment_stricter_than_its_message_is_read_by_the_stricter_rule(wo
     message = services.send(world["people"]["sender"], world["a"], draft)
     attachment = message.attachments.get()
     assert attachment.tlp == TLP.RED
-    allowed = {name for name, user in world["people"].items() if policy.can(user, "messaging.download", attachment)}
+    allowed = {
+        name for name, user in world["people"].items() if policy.can(user, "messaging.download", attachment)
+    }
     assert allowed == {"sender", "addressed"}
     assert policy.can(world["people"]["focal_b"], "messaging.read", message)
 
