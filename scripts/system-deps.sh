@@ -10,6 +10,9 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 
 have_cmd msgfmt || need+=(gettext)
 have_pkg fonts-noto-core || need+=(fonts-noto-core)      # Arabic and Latin fonts (pages, PDF)
+have_pkg libpango-1.0-0 || need+=(libpango-1.0-0)        # PDF exports (WeasyPrint lays out text with Pango)
+have_pkg libpangoft2-1.0-0 || need+=(libpangoft2-1.0-0)
+have_pkg libharfbuzz-subset0 || need+=(libharfbuzz-subset0)  # WeasyPrint embeds font subsets
 if [ "${1:-demo}" = "test" ]; then
   have_cmd chromium || need+=(chromium)                  # browser tests, driven by Playwright
 fi

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -24,6 +25,8 @@ from thiqa.library.search_api import router as search_router
 from thiqa.mail.api import router as mail_router
 from thiqa.messaging.api import router as messaging_router
 from thiqa.messaging.services import InvalidMessage
+from thiqa.reporting.api import router as reporting_router
+from thiqa.reporting.services import InvalidResponse
 
 
 class TokenAuth(HttpBearer):
@@ -68,6 +71,7 @@ api.add_router("/library", library_router)
 api.add_router("/directory", directory_router)
 api.add_router("/checks", checks_router)
 api.add_router("/messages", messaging_router)
+api.add_router("/reporting", reporting_router)
 api.add_router("/", search_router)
 
 
@@ -120,11 +124,15 @@ api.add_exception_handler(
 )
 
 
-def _invalid_message(request: HttpRequest, exc: InvalidMessage) -> HttpResponse:
-    errors = [{"loc": name.split("."), "msg": msg} for name, msgs in exc.errors.items() for msg in msgs]
-    return problem(
-        422, _("The message cannot be sent."), _("Correct the fields listed in “errors”."), errors=errors
-    )
+def _invalid(title: str) -> Any:
+    """422 with every field's problem, for the services that name them (messages, responses)."""
+
+    def handler(request: HttpRequest, exc: InvalidMessage | InvalidResponse) -> HttpResponse:
+        errors = [{"loc": name.split("."), "msg": msg} for name, msgs in exc.errors.items() for msg in msgs]
+        return problem(422, title, _("Correct the fields listed in “errors”."), errors=errors)
+
+    return handler
 
 
-api.add_exception_handler(InvalidMessage, _invalid_message)
+api.add_exception_handler(InvalidMessage, _invalid(gettext_lazy("The message cannot be sent.")))
+api.add_exception_handler(InvalidResponse, _invalid(gettext_lazy("The response cannot be saved.")))

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "thiqa.directory",
     "thiqa.checks",
     "thiqa.messaging",
+    "thiqa.reporting",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,9 @@ THIQA_ATTACHMENT_MAX_COUNT = 10
 # An unacknowledged message escalates (technical → policy → secretariat); each escalated
 # recipient has this many hours to acknowledge.
 THIQA_MESSAGE_ESCALATION_HOURS = env_number("MESSAGE_ESCALATION_HOURS", 12)
+# National reporting: focal points are reminded this many days before a cycle's due date
+# (and once when it has passed) if their participant has not submitted.
+THIQA_REPORTING_REMINDER_DAYS = env_number("REPORTING_REMINDER_DAYS", 14)
 # How long the acknowledgement link in a message's e-mail stays valid.
 THIQA_MESSAGE_LINK_DAYS = 30
 

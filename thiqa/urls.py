@@ -16,6 +16,7 @@ urlpatterns = [
     path("directory/", include("thiqa.directory.urls")),
     path("checks/", include("thiqa.checks.urls")),
     path("messages/", include("thiqa.messaging.urls")),
+    path("reporting/", include("thiqa.reporting.urls")),
     path("audit/", include("thiqa.audit.urls")),
     path("api/v1/", api.urls),
 ]

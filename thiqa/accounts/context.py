@@ -17,6 +17,7 @@ NAVIGATION = [
     (_("Directory"), "directory:index", "directory.view", ""),
     (_("Checks"), "checks:rounds", "checks.list", ""),
     (_("Messages"), "messaging:inbox", "messaging.view", "messaging.unread"),
+    (_("Reporting"), "reporting:cycles", "reporting.view", ""),
     (_("Catalogue"), "catalogue:index", "catalogue.view", ""),
     (_("Library"), "library:documents", "library.view", ""),
     (_("Search"), "search", "search.query", ""),

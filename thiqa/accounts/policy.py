@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -235,10 +236,68 @@ def _may_close(user: User, message: Any) -> bool:
     return message.tlp != TLP.RED and roles_of(user).get(message.sender_participant_id) in WRITING_ROLES
 
 
+# --- national reporting: the provider chooses each submission's audience --------------------
+
+
+def _may_see_response(user: User, response: Any) -> bool:
+    """A participant's own people see its drafts and versions; the secretariat every
+    submission (and withdrawal); others a submission whose audience includes them; anyone,
+    signed in or not, a public one. Mirrors ``ResponseQuerySet.visible_to``."""
+    submitted = response.status == "submitted"
+    if submitted and response.audience == "public":
+        return True
+    if not user.is_authenticated or not in_community(user):
+        return False
+    own = set(roles_of(user))
+    if response.participant_id in own:
+        return True
+    if is_secretariat(user):
+        return response.status != "draft"
+    if not submitted:
+        return False
+    if response.audience == "scope":
+        group = response.cycle.group
+        return group is None or group.members.filter(pk__in=own).exists()
+    if response.audience == "chosen":
+        return response.audience_participants.filter(pk__in=own).exists()
+    return False
+
+
+def _may_see_versions(user: User, response: Any) -> bool:
+    """Every saved version and draft: the participant's own people; the secretariat once
+    something was submitted (a withdrawal included)."""
+    if response.participant_id in roles_of(user):
+        return True
+    return is_secretariat(user) and response.status != "draft"
+
+
+def _may_respond(user: User, target: tuple[Any, Participant]) -> bool:
+    """Those who write for a participant in the cycle's scope draft and submit its response."""
+    cycle, participant = target
+    if roles_of(user).get(participant.pk) not in WRITING_ROLES:
+        return False
+    return cycle.scope().filter(pk=participant.pk).exists()
+
+
+def _may_ask(user: User, response: Any) -> bool:
+    """Other participants who can see a submission ask about it."""
+    writes = {pid for pid, role in roles_of(user).items() if role in WRITING_ROLES}
+    return (
+        bool(writes - {response.participant_id})
+        and response.status == "submitted"
+        and (_may_see_response(user, response))
+    )
+
+
+def _may_answer(user: User, response: Any) -> bool:
+    return roles_of(user).get(response.participant_id) in WRITING_ROLES
+
+
 @dataclass(frozen=True)
 class Action:
     rule: Callable[[User, Any], bool]
     writes: bool
+    public: bool = False  # also asked for visitors who are not signed in
 
 
 def _anyone(user: User, target: Any) -> bool:
@@ -289,6 +348,14 @@ ACTIONS: dict[str, Action] = {
     "messaging.export": Action(_may_export, writes=False),
     "messaging.acknowledge": Action(_may_acknowledge, writes=True),
     "messaging.close": Action(_may_close, writes=True),
+    "reporting.view": Action(lambda u, t: in_community(u), writes=False),
+    "reporting.manage": Action(lambda u, t: is_secretariat(u), writes=True),
+    "reporting.respond": Action(_may_respond, writes=True),
+    "reporting.view_response": Action(_may_see_response, writes=False, public=True),
+    "reporting.view_versions": Action(_may_see_versions, writes=False),
+    "reporting.view_draft": Action(lambda u, r: r.participant_id in roles_of(u), writes=False),
+    "reporting.ask": Action(_may_ask, writes=True),
+    "reporting.answer": Action(_may_answer, writes=True),
 }
 
 
@@ -296,7 +363,7 @@ def can(user: User | Any, action: str, target: Any = None, token: ApiToken | Non
     """May ``user`` perform ``action`` on ``target``, through ``token`` if an API call?"""
     rule = ACTIONS[action]  # an unknown action is a programming error, never a yes
     if user is None or not user.is_authenticated or not user.is_active:
-        return False
+        return rule.public and rule.rule(AnonymousUser(), target)
     if token is not None and rule.writes and not token.allows_writes:
         return False
     return rule.rule(user, target)

@@ -40,6 +40,12 @@ EMPTY_HEIGHT = 56
 INK = "#0b5c58"
 GRID = "#cfd8d5"
 TEXT = "#1b2421"
+SERIES = (INK, "#b35c00", "#5b3a99")  # up to three series, distinguishable in print too
+
+RADAR_RADIUS = 140
+RADAR_HEIGHT = 2 * (RADAR_RADIUS + 3 * PAD + FONT_SIZE)  # the centre is half-way down
+RADAR_RINGS = 4
+LEGEND_ROW = 20
 
 _ids = itertools.count(1)
 
@@ -92,6 +98,87 @@ def line_chart(
     for index, ((label, value), (x, y)) in enumerate(zip(points, coords, strict=True)):
         parts.append(_dot(x, y, label, _clamp(value, maximum), unit, _labelled(index, len(points))))
     return _svg("line", title, LINE_HEIGHT, parts, rtl)
+
+
+def radar_chart(
+    axes: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    title: str,
+    maximum: float = 100.0,
+    rtl: bool = False,
+) -> SafeString:
+    """A radar (spider) chart: one spoke per axis, clockwise from the top (anticlockwise
+    when mirrored), rings at quarters of ``maximum``, one polygon per ``(name, values)``
+    series (at most three) and a legend when there are several."""
+    _check_maximum(maximum)
+    if len(axes) < 3 or not 1 <= len(series) <= len(SERIES):
+        raise ValueError("a radar chart needs at least three axes and one to three series")
+    centre_y = RADAR_HEIGHT / 2
+    parts = [
+        _ring(i * maximum / RADAR_RINGS, maximum, len(axes), centre_y, rtl) for i in range(1, RADAR_RINGS + 1)
+    ]
+    for index, label in enumerate(axes):
+        x, y = _spoke(index, len(axes), 1.0, centre_y, rtl)
+        parts.append(_line(_x(WIDTH / 2, rtl), centre_y, x, y, "chart-axis"))
+        parts.append(_axis_label(index, len(axes), label, centre_y, rtl))
+    for colour, (name, values) in zip(SERIES, series, strict=False):
+        parts.append(
+            _radar_series(colour, name, [_clamp(v, maximum) / maximum for v in values], centre_y, rtl)
+        )
+    height = RADAR_HEIGHT
+    if len(series) > 1:
+        parts += [
+            _legend_row(i, colour, name, rtl)
+            for i, (colour, (name, _values)) in enumerate(zip(SERIES, series, strict=False))
+        ]
+        height += LEGEND_ROW * len(series)
+    return _svg("radar", title, height, parts, rtl)
+
+
+def _spoke(index: int, count: int, share: float, centre_y: float, rtl: bool) -> tuple[float, float]:
+    angle = 2 * math.pi * index / count
+    x = WIDTH / 2 + RADAR_RADIUS * share * math.sin(angle)
+    y = centre_y - RADAR_RADIUS * share * math.cos(angle)
+    return _x(x, rtl), y
+
+
+def _ring(value: float, maximum: float, count: int, centre_y: float, rtl: bool) -> str:
+    points = " ".join(
+        f"{_n(x)},{_n(y)}"
+        for x, y in (_spoke(i, count, value / maximum, centre_y, rtl) for i in range(count))
+    )
+    return f'<polygon class="chart-grid" points="{points}" fill="none" stroke="{GRID}" stroke-width="1"/>'
+
+
+def _axis_label(index: int, count: int, label: str, centre_y: float, rtl: bool) -> str:
+    """Labels left of the centre end at their spoke, those right of it start there (logical
+    anchors, which the chart's direction turns when it is mirrored)."""
+    x, y = _spoke(index, count, 1.0 + 24 / RADAR_RADIUS, centre_y, False)
+    sine = math.sin(2 * math.pi * index / count)
+    anchor = "middle" if abs(sine) < 0.2 else ("start" if sine > 0 else "end")
+    return _text(_x(x, rtl), y + FONT_SIZE * 0.35, anchor, label, "chart-label")
+
+
+def _radar_series(colour: str, name: str, shares: list[float], centre_y: float, rtl: bool) -> str:
+    corners = [_spoke(i, len(shares), share, centre_y, rtl) for i, share in enumerate(shares)]
+    points = " ".join(f"{_n(x)},{_n(y)}" for x, y in corners)
+    dots = "".join(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3" fill="{colour}"/>' for x, y in corners)
+    return (
+        f'<g class="chart-series"><title>{escape(name)}</title>'
+        f'<polygon points="{points}" fill="{colour}" fill-opacity="0.18" stroke="{colour}" stroke-width="2"/>'
+        f"{dots}</g>"
+    )
+
+
+def _legend_row(index: int, colour: str, name: str, rtl: bool) -> str:
+    y = RADAR_HEIGHT + index * LEGEND_ROW - PAD
+    swatch = WIDTH - PAD - 12 if rtl else PAD
+    return (
+        f'<g class="chart-legend">'
+        f'<rect x="{swatch}" y="{_n(y - 10)}" width="12" height="12" fill="{colour}"/>'
+        f"{_text(_x(PAD + 20, rtl), y, 'start', name, 'chart-label')}</g>"
+    )
 
 
 def _bar_row(index: int, label: str, value: float, maximum: float, unit: str, rtl: bool) -> str:

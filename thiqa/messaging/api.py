@@ -16,13 +16,13 @@ from ninja.pagination import PageNumberPagination, paginate
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, ParticipantGroup
 from thiqa.directory.models import Contact
+from thiqa.lib import files, tlp
+from thiqa.lib.files import Upload
 from thiqa.messaging import inbox, services
 from thiqa.messaging.addressing import Addressees
-from thiqa.messaging.attachments import Upload
 from thiqa.messaging.forms import writing_participants
 from thiqa.messaging.kinds import all_kinds
 from thiqa.messaging.models import Attachment, Message, Recipient
-from thiqa.messaging.views import attachment_response
 
 router = Router(tags=["messaging"])
 
@@ -330,4 +330,5 @@ def attachment(request: HttpRequest, message_id: int, attachment_id: int) -> Htt
         Attachment.objects.select_related("message"), pk=attachment_id, message_id=message_id
     )
     policy.require_request(request, "messaging.download", found)
-    return attachment_response(services.download(request.user, found, request=request), found)
+    data = services.download(request.user, found, request=request)
+    return files.download(data, found.filename, found.content_type, tlp.marking(found.tlp))

@@ -13,9 +13,9 @@ from thiqa.accounts.models import Participant, ParticipantGroup, User
 from thiqa.catalogue.models import Item
 from thiqa.directory.models import Contact, ContactRole
 from thiqa.lib import tlp
+from thiqa.lib.files import Upload
 from thiqa.lib.tlp import TLP
 from thiqa.messaging.addressing import Addressees
-from thiqa.messaging.attachments import Upload
 from thiqa.messaging.inbox import STATES, Filters
 from thiqa.messaging.kinds import Kind, all_kinds
 from thiqa.messaging.services import Draft

@@ -21,10 +21,9 @@ from thiqa.accounts.models import ApiToken, Membership, Participant, User
 from thiqa.accounts.services import ServiceError
 from thiqa.audit.services import record
 from thiqa.catalogue.models import Item
-from thiqa.lib import tlp
+from thiqa.lib import files, tlp
 from thiqa.lib.text import analyze
 from thiqa.mail.services import enqueue_many
-from thiqa.messaging import attachments as files
 from thiqa.messaging.addressing import Addressees, AddressError, contact_row, resolve, user_row
 from thiqa.messaging.copies import ACK_SALT, compose
 from thiqa.messaging.kinds import FieldErrors, Kind, all_kinds, clean_fields

@@ -2,7 +2,6 @@
 recipients, acknowledging, forwarding, exporting, attachments, the link in the e-mail."""
 
 import json
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,11 +17,11 @@ from django.views.decorators.http import require_POST
 
 from thiqa.accounts import policy
 from thiqa.accounts.services import ServiceError
-from thiqa.lib import tlp
+from thiqa.lib import files, tlp
+from thiqa.lib.files import Upload
 from thiqa.lib.http import link_language, posted
 from thiqa.lib.openpgp import platform_key
 from thiqa.messaging import inbox, services
-from thiqa.messaging.attachments import Upload
 from thiqa.messaging.forms import ComposeForm, FilterForm, ForwardForm, ReplyForm
 from thiqa.messaging.kinds import all_kinds, display_values, sendable
 from thiqa.messaging.models import Attachment, Message
@@ -250,24 +249,11 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def attachment_response(data: bytes, attachment: Attachment) -> HttpResponse:
-    """A download that a browser never renders in the page, under the type Thiqa checked."""
-    response = HttpResponse(data, content_type=attachment.content_type)
-    ascii_name = attachment.filename.encode("ascii", "ignore").decode().replace('"', "") or "attachment"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}"
-    )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["X-Thiqa-TLP"] = tlp.marking(attachment.tlp)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
     data = services.download(request.user, attachment, request=request)
-    return attachment_response(data, attachment)
+    return files.download(data, attachment.filename, attachment.content_type, tlp.marking(attachment.tlp))
 
 
 def acknowledge_link(request: HttpRequest, signed: str) -> HttpResponse:

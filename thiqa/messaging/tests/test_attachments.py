@@ -10,9 +10,10 @@ from django.test import Client
 
 from conftest import make_contact, make_user
 from thiqa.audit.models import AuditEvent
-from thiqa.messaging import attachments, services
+from thiqa.lib import files as attachments
+from thiqa.lib.files import Upload
+from thiqa.messaging import services
 from thiqa.messaging.addressing import Addressees
-from thiqa.messaging.attachments import Upload
 from thiqa.messaging.models import Attachment, Message
 from thiqa.messaging.tests.helpers import incident
 

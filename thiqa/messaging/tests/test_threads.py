@@ -91,7 +91,7 @@ def test_red_is_never_forwarded(thread, focal_point, participant, other_particip
 
 
 def test_forwarded_attachments_keep_the_same_file(thread, focal_point, participant, other_participant):
-    from thiqa.messaging.attachments import Upload
+    from thiqa.lib.files import Upload
 
     sent = services.send(
         focal_point,

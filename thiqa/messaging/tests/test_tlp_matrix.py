@@ -16,10 +16,10 @@ from conftest import make_contact, make_user
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import ServiceError
+from thiqa.lib.files import Upload
 from thiqa.lib.tlp import TLP
 from thiqa.messaging import services
 from thiqa.messaging.addressing import Addressees
-from thiqa.messaging.attachments import Upload
 from thiqa.messaging.models import Message
 from thiqa.messaging.tests.helpers import incident, state
 

@@ -1,5 +1,6 @@
-"""Attachments: which files are allowed, checked by their content and not only their name;
-stored outside the web root under their SHA-256, written whole or not at all."""
+"""Stored files (message attachments, report evidence): which files are allowed, checked by their
+content and not only their name; stored outside the web root under their SHA-256, written whole
+or not at all."""
 
 import hashlib
 import io
@@ -10,8 +11,10 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -159,3 +162,18 @@ def read(sha256: str) -> bytes:
     if hashlib.sha256(data).hexdigest() != sha256:
         raise ValueError("the stored attachment does not match its SHA-256")
     return data
+
+
+def download(data: bytes, filename: str, content_type: str, label: str | None = None) -> HttpResponse:
+    """A stored file as a download that a browser never renders in the page, under the type
+    Thiqa checked (never the one the uploader claimed), with its TLP marking if it has one."""
+    response = HttpResponse(data, content_type=content_type)
+    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "attachment"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    if label:
+        response["X-Thiqa-TLP"] = label
+    return response

@@ -1,0 +1,188 @@
+"""API: instruments, cycles, the submissions a caller may see (as export documents), a
+participant's draft written from a JSON document and its submission, compilations, search."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from thiqa.accounts import policy
+from thiqa.accounts.models import Participant
+from thiqa.reporting import compilation, exports, services
+from thiqa.reporting.instruments import all_instruments
+from thiqa.reporting.models import Cycle, Response
+
+router = Router(tags=["reporting"])
+
+
+class InstrumentOut(Schema):
+    code: str
+    version: int
+    title_en: str
+    title_ar: str
+    framework: str
+    scored: bool
+    requires_english: bool
+    questions: list[dict[str, Any]]
+
+
+class CycleOut(Schema):
+    id: int
+    instrument: str
+    title: str
+    period: str
+    opens_on: date
+    due_on: date
+    scope: str | None
+    closed: bool
+
+
+class ResponseOut(Schema):
+    id: int
+    participant: str
+    status: str
+    late: bool
+    audience: str
+    updated_at: datetime
+
+
+class SubmittedOut(Schema):
+    version: int
+    status: str
+
+
+@router.get("/instruments", response=list[InstrumentOut])
+def instruments(request: HttpRequest) -> list[dict[str, Any]]:
+    policy.require_request(request, "reporting.view")
+    return [
+        {
+            "code": i.code,
+            "version": i.version,
+            "title_en": i.titles["en"],
+            "title_ar": i.titles["ar"],
+            "framework": i.framework,
+            "scored": i.scoring is not None,
+            "requires_english": i.requires_english,
+            "questions": [
+                {
+                    "code": q.code,
+                    "section": s.code,
+                    "type": q.type,
+                    "required": q.required,
+                    "text_en": q.texts["en"],
+                    "text_ar": q.texts["ar"],
+                    "items": list(q.items),
+                    "choices": [c.value for c in q.choices],
+                    "evidence": q.evidence,
+                }
+                for s in i.sections
+                for q in s.questions
+            ],
+        }
+        for i in all_instruments().values()
+    ]
+
+
+@router.get("/cycles", response=list[CycleOut])
+def cycles(request: HttpRequest) -> list[dict[str, Any]]:
+    policy.require_request(request, "reporting.view")
+    return [
+        {
+            "id": c.pk,
+            "instrument": c.instrument,
+            "title": c.title,
+            "period": c.period,
+            "opens_on": c.opens_on,
+            "due_on": c.due_on,
+            "scope": c.group.code if c.group else None,
+            "closed": c.closed_at is not None,
+        }
+        for c in Cycle.objects.select_related("group")[:200]
+    ]
+
+
+@router.get("/cycles/{cycle_id}/responses", response=list[ResponseOut])
+def responses(request: HttpRequest, cycle_id: int) -> list[dict[str, Any]]:
+    """The responses of a cycle the caller may see (submissions, and its own drafts)."""
+    policy.require_request(request, "reporting.view")
+    found = get_object_or_404(Cycle, pk=cycle_id)
+    visible = Response.objects.visible_to(request.user).filter(cycle=found).select_related("participant")
+    return [
+        {
+            "id": r.pk,
+            "participant": r.participant.code,
+            "status": r.status,
+            "late": r.is_late,
+            "audience": r.audience,
+            "updated_at": r.updated_at,
+        }
+        for r in visible.order_by("participant__code")
+    ]
+
+
+@router.get("/responses/{response_id}", response=dict[str, Any])
+def read(request: HttpRequest, response_id: int, draft: bool = False) -> dict[str, Any]:
+    """A submission as its export document; ``draft=true`` gives a participant its own
+    working copy."""
+    found = get_object_or_404(
+        Response.objects.select_related("cycle", "participant", "submitted"), pk=response_id
+    )
+    policy.require_request(request, "reporting.view_response", found)
+    if draft:
+        policy.require_request(request, "reporting.view_draft", found)
+        return services.export_document(found, None)
+    if found.submitted is None:
+        raise HttpError(404, "This response has no submission.")
+    return services.export_document(found, found.submitted)
+
+
+@router.put("/cycles/{cycle_id}/responses/{code}/draft", response=dict[str, Any])
+def write_draft(request: HttpRequest, cycle_id: int, code: str, document: dict[str, Any]) -> dict[str, Any]:
+    """Write the participant's working copy from an export document (``thiqa.response/1``),
+    checked like a save from the page; 422 names every problem."""
+    found = get_object_or_404(Cycle, pk=cycle_id)
+    participant = get_object_or_404(Participant, code=code)
+    policy.require_request(request, "reporting.respond", (found, participant))
+    response = services.response_for(request.user, found, participant)
+    services.import_document(request.user, response, document, request=request)
+    return services.export_document(response, None)
+
+
+@router.post("/responses/{response_id}/submit", response=SubmittedOut)
+def submit(request: HttpRequest, response_id: int) -> dict[str, Any]:
+    found = get_object_or_404(Response.objects.select_related("cycle", "participant"), pk=response_id)
+    policy.require_request(request, "reporting.respond", (found.cycle, found.participant))
+    version = services.submit(request.user, found, request=request)
+    return {"version": version.number, "status": found.status}
+
+
+@router.get("/cycles/{cycle_id}/compilation", response=dict[str, Any])
+def compiled(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+    """The matrix over the submissions the caller may see (``thiqa.compilation/1``)."""
+    policy.require_request(request, "reporting.view")
+    found = get_object_or_404(Cycle, pk=cycle_id)
+    return exports.matrix_json(compilation.matrix(request.user, found))
+
+
+@router.get("/search", response=list[ResponseOut])
+def search(request: HttpRequest, q: str, cycle: int | None = None) -> list[dict[str, Any]]:
+    policy.require_request(request, "reporting.view")
+    found = get_object_or_404(Cycle, pk=cycle) if cycle else None
+    try:
+        hits = compilation.search(request.user, q, found)
+    except compilation.QueryError as exc:
+        raise HttpError(400, str(exc)) from None
+    return [
+        {
+            "id": r.pk,
+            "participant": r.participant.code,
+            "status": r.status,
+            "late": r.is_late,
+            "audience": r.audience,
+            "updated_at": r.updated_at,
+        }
+        for r in hits[:100]
+    ]

@@ -1,0 +1,483 @@
+"""Reporting instruments (questionnaires) as data: read from ``data/*.yaml``, validated, and
+the one validation of a response's answers for the pages, the API and JSON import.
+
+An answer is stored per question code as ``{"value": …, "comment": "…", "english": "…",
+"evidence": [ids]}``: ``value`` is ``yes``/``partly``/``no`` for a status question, text,
+a choice or a list of choices, a number or an ISO date; ``comment`` (status questions)
+and text values are written in the response's language, ``english`` is their English
+translation when that language is another one.
+"""
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+DATA = Path(__file__).parent / "data"
+QUESTION_TYPES = ("status", "text", "choice", "multichoice", "number", "date")
+STATUSES = ("yes", "partly", "no")
+PILLARS = ("legal", "technical", "organizational", "capacity-building", "cooperation")
+MAX_TEXT = 20_000
+
+_BILINGUAL = {
+    "type": "object",
+    "required": ["en", "ar"],
+    "properties": {"en": {"type": "string", "minLength": 1}, "ar": {"type": "string", "minLength": 1}},
+    "additionalProperties": False,
+}
+_CODE = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+_QUESTION = {
+    "type": "object",
+    "required": ["code", "type", "required", "text"],
+    "additionalProperties": False,
+    "properties": {
+        "code": _CODE,
+        "type": {"enum": list(QUESTION_TYPES)},
+        "required": {"type": "boolean"},
+        "text": _BILINGUAL,
+        "help": _BILINGUAL,
+        "items": {"type": "array", "items": {"type": "string"}},
+        "evidence": {"type": "boolean"},
+        "weight": {"type": "number", "exclusiveMinimum": 0},
+        "guidance": {"type": "array", "items": {"type": "string"}},
+        "choices": {
+            "type": "array",
+            "minItems": 2,
+            "items": {
+                "type": "object",
+                "required": ["value", "en", "ar"],
+                "properties": {"value": _CODE, "en": {"type": "string"}, "ar": {"type": "string"}},
+                "additionalProperties": False,
+            },
+        },
+        "min": {"type": "number"},
+        "max": {"type": "number"},
+    },
+}
+SCHEMA = {
+    "type": "object",
+    "required": ["instrument", "sections"],
+    "additionalProperties": False,
+    "properties": {
+        "instrument": {
+            "type": "object",
+            "required": [
+                "code",
+                "version",
+                "title",
+                "description",
+                "framework",
+                "requires_english",
+                "scoring",
+            ],
+            "additionalProperties": False,
+            "properties": {
+                "code": _CODE,
+                "version": {"type": "integer", "minimum": 1},
+                "title": _BILINGUAL,
+                "description": _BILINGUAL,
+                "framework": {"type": "string"},
+                "due_date_from": {"type": "string"},
+                "requires_english": {"type": "boolean"},
+                "scoring": {
+                    "oneOf": [
+                        {"type": "null"},
+                        {
+                            "type": "object",
+                            "required": ["answer_values", "pillar_max", "tiers"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "answer_values": {
+                                    "type": "object",
+                                    "required": list(STATUSES),
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        s: {"type": "number", "minimum": 0, "maximum": 1} for s in STATUSES
+                                    },
+                                },
+                                "pillar_max": {"type": "number", "exclusiveMinimum": 0},
+                                "tiers": {
+                                    "type": "array",
+                                    "minItems": 2,
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["code", "min", "en", "ar"],
+                                        "additionalProperties": False,
+                                        "properties": {
+                                            "code": _CODE,
+                                            "min": {"type": "number", "minimum": 0},
+                                            "en": {"type": "string"},
+                                            "ar": {"type": "string"},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    ]
+                },
+            },
+        },
+        "sections": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["code", "title", "questions"],
+                "additionalProperties": False,
+                "properties": {
+                    "code": _CODE,
+                    "title": _BILINGUAL,
+                    "pillar": {"enum": list(PILLARS)},
+                    "questions": {"type": "array", "minItems": 1, "items": _QUESTION},
+                },
+            },
+        },
+    },
+}
+
+
+def _text(pair: dict[str, str]) -> str:
+    return pair["ar"] if get_language() == "ar" else pair["en"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    labels: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        return _text(self.labels)
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    type: str
+    required: bool
+    texts: dict[str, str]
+    helps: dict[str, str] | None = None
+    items: tuple[str, ...] = ()
+    evidence: bool = False
+    weight: float = 1.0
+    guidance: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def text(self) -> str:
+        return _text(self.texts)
+
+    @property
+    def help(self) -> str:
+        return _text(self.helps) if self.helps else ""
+
+    def choice_label(self, value: str) -> str:
+        return next((c.label for c in self.choices if c.value == value), value)
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str
+    titles: dict[str, str]
+    questions: tuple[Question, ...]
+    pillar: str | None = None
+
+    @property
+    def title(self) -> str:
+        return _text(self.titles)
+
+
+@dataclass(frozen=True)
+class Tier:
+    code: str
+    minimum: float
+    labels: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        return _text(self.labels)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    answer_values: dict[str, float]
+    pillar_max: float
+    tiers: tuple[Tier, ...]  # from the highest minimum down
+
+
+@dataclass(frozen=True)
+class Instrument:
+    code: str
+    version: int
+    titles: dict[str, str]
+    descriptions: dict[str, str]
+    framework: str
+    requires_english: bool
+    sections: tuple[Section, ...]
+    scoring: Scoring | None = None
+    due_date_from: str | None = None
+    questions_by_code: dict[str, Question] = field(default_factory=dict, compare=False)
+
+    @property
+    def title(self) -> str:
+        return _text(self.titles)
+
+    @property
+    def description(self) -> str:
+        return _text(self.descriptions)
+
+    def questions(self) -> Iterator[Question]:
+        for section in self.sections:
+            yield from section.questions
+
+    def item_codes(self) -> list[str]:
+        """The catalogue items the instrument's status questions report on, in order."""
+        codes = [code for q in self.questions() if q.type == "status" for code in q.items]
+        return list(dict.fromkeys(codes))
+
+    def all_catalogue_codes(self) -> set[str]:
+        codes = {code for q in self.questions() for code in (*q.items, *q.guidance)}
+        return codes | ({self.due_date_from} if self.due_date_from else set())
+
+
+class InstrumentError(ValueError):
+    """An instrument file is not valid (found by a test and at start-up)."""
+
+
+def parse(data: Any, name: str = "<data>") -> Instrument:
+    try:
+        jsonschema.validate(data, SCHEMA)
+    except jsonschema.ValidationError as exc:
+        raise InstrumentError(f"{name}: {'/'.join(map(str, exc.absolute_path))}: {exc.message}") from None
+    head = data["instrument"]
+    scoring = _scoring(head["scoring"], name)
+    sections = tuple(_section(s, name) for s in data["sections"])
+    instrument = Instrument(
+        code=head["code"],
+        version=head["version"],
+        titles=head["title"],
+        descriptions=head["description"],
+        framework=head["framework"],
+        requires_english=head["requires_english"],
+        sections=sections,
+        scoring=scoring,
+        due_date_from=head.get("due_date_from"),
+    )
+    _check(instrument, name)
+    instrument.questions_by_code.update((q.code, q) for q in instrument.questions())
+    return instrument
+
+
+def _scoring(data: dict[str, Any] | None, name: str) -> Scoring | None:
+    if data is None:
+        return None
+    tiers = tuple(Tier(t["code"], t["min"], {"en": t["en"], "ar": t["ar"]}) for t in data["tiers"])
+    if [t.minimum for t in tiers] != sorted((t.minimum for t in tiers), reverse=True) or tiers[
+        -1
+    ].minimum != 0:
+        raise InstrumentError(f"{name}: scoring/tiers: list them from the highest minimum down to 0")
+    return Scoring(dict(data["answer_values"]), data["pillar_max"], tiers)
+
+
+def _section(data: dict[str, Any], name: str) -> Section:
+    questions = tuple(
+        Question(
+            code=q["code"],
+            type=q["type"],
+            required=q["required"],
+            texts=q["text"],
+            helps=q.get("help"),
+            items=tuple(q.get("items", ())),
+            evidence=q.get("evidence", False),
+            weight=q.get("weight", 1.0),
+            guidance=tuple(q.get("guidance", ())),
+            choices=tuple(Choice(c["value"], {"en": c["en"], "ar": c["ar"]}) for c in q.get("choices", ())),
+            minimum=q.get("min"),
+            maximum=q.get("max"),
+        )
+        for q in data["questions"]
+    )
+    return Section(data["code"], data["title"], questions, data.get("pillar"))
+
+
+def _check(instrument: Instrument, name: str) -> None:
+    codes = [q.code for q in instrument.questions()]
+    if len(set(codes)) != len(codes):
+        raise InstrumentError(f"{name}: question codes repeat")
+    if len({s.code for s in instrument.sections}) != len(instrument.sections):
+        raise InstrumentError(f"{name}: section codes repeat")
+    for q in instrument.questions():
+        if (q.type in ("choice", "multichoice")) != bool(q.choices):
+            raise InstrumentError(
+                f"{name}: {q.code}: choices belong to choice and multichoice questions only"
+            )
+    if instrument.scoring:
+        pillars = {s.pillar for s in instrument.sections}
+        if pillars != set(PILLARS):
+            raise InstrumentError(
+                f"{name}: a scored instrument has one or more sections for each of the five pillars"
+            )
+        if any(q.type != "status" for q in instrument.questions()):
+            raise InstrumentError(f"{name}: a scored instrument asks status questions only")
+
+
+@functools.cache
+def all_instruments() -> dict[str, Instrument]:
+    """Every instrument by code, in file-name order."""
+    found = {}
+    for path in sorted(DATA.glob("*.yaml")):
+        instrument = parse(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+        if instrument.code in found:
+            raise InstrumentError(f"{path.name}: the code {instrument.code!r} is used twice")
+        found[instrument.code] = instrument
+    return found
+
+
+def instrument(code: str) -> Instrument:
+    return all_instruments()[code]
+
+
+# --- validating answers ------------------------------------------------------------------------
+
+
+class AnswerErrors(ValueError):
+    """Answers that do not fit the instrument: ``errors`` maps a question code to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{code}: {' '.join(msgs)}" for code, msgs in errors.items()))
+        self.errors = errors
+
+
+def clean_answers(
+    definition: Instrument, answers: dict[str, Any], *, language: str, complete: bool
+) -> dict[str, dict[str, Any]]:
+    """Validate and normalize ``answers``; with ``complete`` (submission), every required
+    question must be answered and, where the instrument asks for it, every text written in
+    another language must have its English translation. Raises AnswerErrors naming every
+    problem at once."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(answers, dict):
+        raise AnswerErrors({"answers": [_("The answers must be an object keyed by question code.")]})
+    for code in sorted(set(answers) - set(definition.questions_by_code)):
+        errors[code] = [_("This instrument has no question “%(code)s”.") % {"code": code[:60]}]
+    cleaned = {}
+    for question in definition.questions():
+        raw = answers.get(question.code)
+        try:
+            answer = _clean_answer(question, raw)
+        except ValueError as exc:
+            errors[question.code] = [str(exc)]
+            continue
+        if answer is None or "value" not in answer:
+            if complete and question.required:
+                errors[question.code] = [_("This question must be answered before submitting.")]
+                continue
+            if answer is None:
+                continue
+        if complete and definition.requires_english and language != "en" and _needs_english(question, answer):
+            errors[question.code] = [_("Add the English translation of this answer.")]
+            continue
+        cleaned[question.code] = answer
+    if errors:
+        raise AnswerErrors(errors)
+    return cleaned
+
+
+def _needs_english(question: Question, answer: dict[str, Any]) -> bool:
+    has_text = question.type == "text" or bool(answer.get("comment"))
+    return has_text and not answer.get("english")
+
+
+def _clean_answer(question: Question, raw: Any) -> dict[str, Any] | None:
+    if raw is None or raw == {} or raw == "":
+        return None
+    if not isinstance(raw, dict):
+        raw = {"value": raw}
+    unknown = set(raw) - {"value", "comment", "english", "evidence"}
+    if unknown:
+        raise ValueError(_("Unknown parts of an answer: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    value = raw.get("value")
+    answer: dict[str, Any] = {}
+    if value not in (None, "", []):
+        answer["value"] = VALUE_CLEANERS[question.type](question, value)
+    for part in ("comment", "english"):
+        text = raw.get(part) or ""
+        if not isinstance(text, str) or len(text) > MAX_TEXT:
+            raise ValueError(_("Write at most %(limit)d characters.") % {"limit": MAX_TEXT})
+        if text.strip():
+            answer[part] = text.strip()
+    evidence = raw.get("evidence") or []
+    if not isinstance(evidence, list) or not all(
+        isinstance(e, int) and not isinstance(e, bool) for e in evidence
+    ):
+        raise ValueError(_("Evidence is a list of document numbers."))
+    if evidence:
+        if not question.evidence:
+            raise ValueError(_("This question takes no documents."))
+        answer["evidence"] = sorted(set(evidence))
+    return answer or None  # a draft may hold a comment or documents before the answer itself
+
+
+def _status(question: Question, value: Any) -> str:
+    if value not in STATUSES:
+        raise ValueError(_("Answer yes, partly or no."))
+    return value
+
+
+def _text_value(question: Question, value: Any) -> str:
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise ValueError(_("Write at most %(limit)d characters.") % {"limit": MAX_TEXT})
+    return value.strip()
+
+
+def _choice(question: Question, value: Any) -> str:
+    if value not in {c.value for c in question.choices}:
+        raise ValueError(_("“%(value)s” is not one of the choices.") % {"value": str(value)[:50]})
+    return value
+
+
+def _choices(question: Question, value: Any) -> list[str]:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list):
+        raise ValueError(_("Choose from the list."))
+    chosen = {_choice(question, v) for v in values}
+    return [c.value for c in question.choices if c.value in chosen]
+
+
+def _number(question: Question, value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(_("Enter a number."))
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(_("Enter a number.")) from None
+    low, high = question.minimum, question.maximum
+    if number != number or (low is not None and number < low) or (high is not None and number > high):
+        raise ValueError(_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high})
+    return number
+
+
+def _date(question: Question, value: Any) -> str:
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError(_("Enter a date such as 2026-10-31.")) from None
+
+
+VALUE_CLEANERS = {
+    "status": _status,
+    "text": _text_value,
+    "choice": _choice,
+    "multichoice": _choices,
+    "number": _number,
+    "date": _date,
+}
