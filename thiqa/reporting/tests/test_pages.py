@@ -90,9 +90,7 @@ def test_the_editor_in_arabic_saves_autosaves_and_submits(cycle, focal_point, pa
         f"/reporting/cycles/{cycle.pk}/respond/EG/", form_data(response, partial, action="submit")
     )
     assert submit.status_code == 400
-    assert "norms-20" in submit.context["form"].errors.as_data().keys().__str__() or submit.context[
-        "form"
-    ].errors.get("a_norms-20")
+    assert "must be answered" in " ".join(submit.context["form"].errors["a_norms-20"])
     response.refresh_from_db()
     assert (
         response.status == "draft" and response.answers["norms-19"]["comment"] == "نلتزم بميثاق الأمم المتحدة"
