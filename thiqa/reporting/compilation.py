@@ -3,11 +3,13 @@ items, how many participants implement each item, scores, comparisons, trends an
 Everything starts from ``Response.objects.visible_to``: a submission outside a person's
 audience is never counted, compared or found."""
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from thiqa.accounts.models import Participant, User
@@ -22,9 +24,24 @@ MAX_COMPARED = 3
 
 
 @dataclass(frozen=True)
+class Party:
+    """The participant of a submission, as much of it as the pages show (read with the
+    submission, without loading a model per row)."""
+
+    pk: int
+    code: str
+    name_en: str
+    name_ar: str
+
+    @property
+    def name(self) -> str:
+        return self.name_ar if get_language() == "ar" else self.name_en
+
+
+@dataclass(frozen=True)
 class Submission:
     response_id: int
-    participant: Participant
+    participant: Party
     answers: dict[str, Any]
     is_late: bool
 
@@ -61,45 +78,54 @@ def submissions(user: User, cycle: Cycle) -> list[Submission]:
         "is_late",
     )
     return [
-        Submission(pk, Participant(pk=ppk, code=code, name_en=en, name_ar=ar), answers or {}, late)
+        Submission(pk, Party(ppk, code, en, ar), answers or {}, late)
         for pk, ppk, code, en, ar, answers, late in rows
     ]
 
 
-def _questions_by_item(definition: Instrument) -> dict[str, list[str]]:
+@functools.cache
+def _questions_by_item(definition: Instrument) -> dict[str, tuple[str, ...]]:
+    """The status questions reporting on each catalogue item (worked out once per process)."""
     by_item: dict[str, list[str]] = {}
     for question in definition.questions():
         if question.type == "status":
             for code in question.items:
                 by_item.setdefault(code, []).append(question.code)
-    return by_item
+    return {code: tuple(questions) for code, questions in by_item.items()}
 
 
-def item_status(answers: dict[str, Any], questions: list[str]) -> str | None:
+def item_status(answers: dict[str, Any], questions: tuple[str, ...]) -> str | None:
     """One status for an item reported on by several questions: yes if all answered yes,
-    no if all answered no, partly otherwise; None if none is answered."""
-    values = [v for v in ((answers.get(q) or {}).get("value") for q in questions) if v in STATUSES]
-    if not values:
-        return None
-    if all(v == "yes" for v in values):
-        return "yes"
-    if all(v == "no" for v in values):
-        return "no"
-    return "partly"
+    no if all answered no, partly otherwise; None if none is answered. (A plain loop: a
+    compilation calls this for every participant and item.)"""
+    found = None
+    for question in questions:
+        answer = answers.get(question)
+        value = answer.get("value") if answer else None
+        if value not in STATUSES:
+            continue
+        if found is None:
+            found = value
+        elif value != found:
+            return "partly"
+    return found
 
 
 def matrix(user: User, cycle: Cycle) -> Matrix:
     definition = cycle.definition
     by_item = _questions_by_item(definition)
-    codes = list(by_item)
-    items = Item.objects.in_bulk(codes, field_name="code")
-    result = Matrix(cycle, [items[c] for c in codes if c in items], [])
-    codes = [item.code for item in result.items]
+    items = Item.objects.only("code", "number", "title_en", "title_ar").in_bulk(
+        list(by_item), field_name="code"
+    )
+    result = Matrix(cycle, [items[c] for c in by_item if c in items], [])
+    plan = [by_item[item.code] for item in result.items]
+    scored = definition.scoring is not None
     for submission in submissions(user, cycle):
-        cells = [item_status(submission.answers, by_item[code]) for code in codes]
-        scored = score(definition, submission.answers) if definition.scoring else None
-        result.rows.append(Row(submission, cells, scored))
-    result.counts = [Counter(row.cells[i] for row in result.rows) for i in range(len(codes))]
+        cells = [item_status(submission.answers, questions) for questions in plan]
+        result.rows.append(
+            Row(submission, cells, score(definition, submission.answers, gaps=False) if scored else None)
+        )
+    result.counts = [Counter(row.cells[i] for row in result.rows) for i in range(len(plan))]
     return result
 
 

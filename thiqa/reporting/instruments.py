@@ -214,7 +214,7 @@ class Scoring:
     tiers: tuple[Tier, ...]  # from the highest minimum down
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per instrument
 class Instrument:
     code: str
     version: int
