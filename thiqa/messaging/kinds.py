@@ -19,8 +19,17 @@ from urllib.parse import urlsplit
 import jsonschema
 import yaml
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from thiqa.lib.bilingual import (
+    BILINGUAL_SCHEMA,
+    Choice,
+    clean_choice,
+    clean_choices,
+    clean_number,
+    in_language,
+    join_list,
+)
 
 DATA = Path(__file__).parent / "data" / "kinds.yaml"
 FIELD_TYPES = ("text", "textarea", "choice", "multichoice", "datetime", "number", "indicators", "cves")
@@ -28,12 +37,6 @@ MAX_TEXT = 200
 MAX_TEXTAREA = 20_000
 MAX_LIST = 500
 
-_BILINGUAL = {
-    "type": "object",
-    "required": ["en", "ar"],
-    "properties": {"en": {"type": "string", "minLength": 1}, "ar": {"type": "string", "minLength": 1}},
-    "additionalProperties": False,
-}
 _CHOICE = {
     "type": "object",
     "required": ["value", "en", "ar"],
@@ -55,8 +58,8 @@ SCHEMA = {
                 "additionalProperties": False,
                 "properties": {
                     "code": {"type": "string", "pattern": "^[a-z_]+$"},
-                    "title": _BILINGUAL,
-                    "description": _BILINGUAL,
+                    "title": BILINGUAL_SCHEMA,
+                    "description": BILINGUAL_SCHEMA,
                     "items": {"type": "array", "items": {"type": "string"}},
                     "roles": {"type": "array", "items": {"enum": ["policy", "technical", "law_enforcement"]}},
                     "acknowledge_within_hours": {"type": ["integer", "null"], "minimum": 1},
@@ -71,7 +74,7 @@ SCHEMA = {
                                 "name": {"type": "string", "pattern": "^[a-z_]+$"},
                                 "type": {"enum": list(FIELD_TYPES)},
                                 "required": {"type": "boolean"},
-                                "label": _BILINGUAL,
+                                "label": BILINGUAL_SCHEMA,
                                 "choices": {
                                     "oneOf": [{"type": "string"}, {"type": "array", "items": _CHOICE}]
                                 },
@@ -88,20 +91,6 @@ SCHEMA = {
 }
 
 
-def _text(pair: dict[str, str]) -> str:
-    return pair["ar"] if get_language() == "ar" else pair["en"]
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    labels: dict[str, str]
-
-    @property
-    def label(self) -> str:
-        return _text(self.labels)
-
-
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -115,7 +104,7 @@ class Field:
 
     @property
     def label(self) -> str:
-        return _text(self.labels)
+        return in_language(self.labels)
 
     def choice_label(self, value: str) -> str:
         return next((c.label for c in self.choices if c.value == value), value)
@@ -134,11 +123,11 @@ class Kind:
 
     @property
     def title(self) -> str:
-        return _text(self.titles)
+        return in_language(self.titles)
 
     @property
     def description(self) -> str:
-        return _text(self.descriptions)
+        return in_language(self.descriptions)
 
     def title_in(self, language: str) -> str:
         return self.titles["ar" if language == "ar" else "en"]
@@ -159,7 +148,7 @@ def parse(data: Any) -> dict[str, Kind]:
         jsonschema.validate(data, SCHEMA)
     except jsonschema.ValidationError as exc:
         raise KindsError(f"{DATA.name}: {'/'.join(map(str, exc.absolute_path))}: {exc.message}") from None
-    lists = {name: tuple(_choice(c) for c in values) for name, values in data["lists"].items()}
+    lists = {name: tuple(Choice.from_data(c) for c in values) for name, values in data["lists"].items()}
     kinds = {}
     for entry in data["kinds"]:
         fields = tuple(_field(f, lists, entry["code"]) for f in entry.get("fields", []))
@@ -181,10 +170,6 @@ def parse(data: Any) -> dict[str, Kind]:
     return kinds
 
 
-def _choice(entry: dict[str, str]) -> Choice:
-    return Choice(entry["value"], {"en": entry["en"], "ar": entry["ar"]})
-
-
 def _field(entry: dict[str, Any], lists: dict[str, tuple[Choice, ...]], kind: str) -> Field:
     choices = entry.get("choices", ())
     if isinstance(choices, str):
@@ -192,7 +177,7 @@ def _field(entry: dict[str, Any], lists: dict[str, tuple[Choice, ...]], kind: st
             raise KindsError(f"{DATA.name}: {kind}.{entry['name']}: no list named {choices!r}")
         choices = lists[choices]
     else:
-        choices = tuple(_choice(c) for c in choices)
+        choices = tuple(Choice.from_data(c) for c in choices)
     if entry["type"] in ("choice", "multichoice") and not choices:
         raise KindsError(f"{DATA.name}: {kind}.{entry['name']}: a choice field needs choices")
     return Field(
@@ -276,19 +261,11 @@ def _clean_text(spec: Field, value: Any) -> str:
 
 
 def _clean_choice(spec: Field, value: Any) -> str:
-    text = _string(value)
-    if text not in {c.value for c in spec.choices}:
-        raise ValueError(_("“%(value)s” is not one of the choices.") % {"value": text[:50]})
-    return text
+    return clean_choice(spec.choices, value.strip() if isinstance(value, str) else value)
 
 
 def _clean_multichoice(spec: Field, value: Any) -> list[str]:
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list):
-        raise ValueError(_("Choose from the list."))
-    chosen = [_clean_choice(spec, v) for v in values]
-    order = [c.value for c in spec.choices]
-    return sorted(set(chosen), key=order.index)
+    return clean_choices(spec.choices, value)
 
 
 def _clean_datetime(spec: Field, value: Any) -> str:
@@ -305,16 +282,7 @@ def _clean_datetime(spec: Field, value: Any) -> str:
 
 
 def _clean_number(spec: Field, value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError(_("Enter a number."))
-    try:
-        number = float(value.strip().replace(",", ".")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        raise ValueError(_("Enter a number.")) from None
-    low, high = spec.minimum, spec.maximum
-    if (low is not None and number < low) or (high is not None and number > high) or number != number:
-        raise ValueError(_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high})
-    return number
+    return clean_number(value, spec.minimum, spec.maximum)
 
 
 def _lines(value: Any) -> list[str]:
@@ -469,7 +437,7 @@ def display_values(definition: Kind, values: dict[str, Any]) -> Iterable[tuple[F
         if spec.type == "choice":
             text = spec.choice_label(value)
         elif spec.type == "multichoice":
-            text = ("، " if get_language() == "ar" else ", ").join(spec.choice_label(v) for v in value)
+            text = join_list([spec.choice_label(v) for v in value])
         elif spec.type == "datetime":
             text = value.replace("T", " ").replace("+00:00", " UTC")
         elif spec.type == "number":

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Body, Router, Schema
 from ninja.errors import HttpError
 
 from thiqa.accounts import policy
@@ -140,7 +140,12 @@ def read(request: HttpRequest, response_id: int, draft: bool = False) -> dict[st
 
 
 @router.put("/cycles/{cycle_id}/responses/{code}/draft", response=dict[str, Any])
-def write_draft(request: HttpRequest, cycle_id: int, code: str, document: dict[str, Any]) -> dict[str, Any]:
+def write_draft(
+    request: HttpRequest,
+    cycle_id: int,
+    code: str,
+    document: dict[str, Any] = Body(...),  # noqa: B008
+) -> dict[str, Any]:
     """Write the participant's working copy from an export document (``thiqa.response/1``),
     checked like a save from the page; 422 names every problem."""
     found = get_object_or_404(Cycle, pk=cycle_id)

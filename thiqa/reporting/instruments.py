@@ -17,8 +17,16 @@ from typing import Any
 
 import jsonschema
 import yaml
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from thiqa.lib.bilingual import (
+    BILINGUAL_SCHEMA,
+    Choice,
+    clean_choice,
+    clean_choices,
+    clean_number,
+    in_language,
+)
 
 DATA = Path(__file__).parent / "data"
 QUESTION_TYPES = ("status", "text", "choice", "multichoice", "number", "date")
@@ -26,12 +34,6 @@ STATUSES = ("yes", "partly", "no")
 PILLARS = ("legal", "technical", "organizational", "capacity-building", "cooperation")
 MAX_TEXT = 20_000
 
-_BILINGUAL = {
-    "type": "object",
-    "required": ["en", "ar"],
-    "properties": {"en": {"type": "string", "minLength": 1}, "ar": {"type": "string", "minLength": 1}},
-    "additionalProperties": False,
-}
 _CODE = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 _QUESTION = {
     "type": "object",
@@ -41,8 +43,8 @@ _QUESTION = {
         "code": _CODE,
         "type": {"enum": list(QUESTION_TYPES)},
         "required": {"type": "boolean"},
-        "text": _BILINGUAL,
-        "help": _BILINGUAL,
+        "text": BILINGUAL_SCHEMA,
+        "help": BILINGUAL_SCHEMA,
         "items": {"type": "array", "items": {"type": "string"}},
         "evidence": {"type": "boolean"},
         "weight": {"type": "number", "exclusiveMinimum": 0},
@@ -81,8 +83,8 @@ SCHEMA = {
             "properties": {
                 "code": _CODE,
                 "version": {"type": "integer", "minimum": 1},
-                "title": _BILINGUAL,
-                "description": _BILINGUAL,
+                "title": BILINGUAL_SCHEMA,
+                "description": BILINGUAL_SCHEMA,
                 "framework": {"type": "string"},
                 "due_date_from": {"type": "string"},
                 "requires_english": {"type": "boolean"},
@@ -133,7 +135,7 @@ SCHEMA = {
                 "additionalProperties": False,
                 "properties": {
                     "code": _CODE,
-                    "title": _BILINGUAL,
+                    "title": BILINGUAL_SCHEMA,
                     "pillar": {"enum": list(PILLARS)},
                     "questions": {"type": "array", "minItems": 1, "items": _QUESTION},
                 },
@@ -141,20 +143,6 @@ SCHEMA = {
         },
     },
 }
-
-
-def _text(pair: dict[str, str]) -> str:
-    return pair["ar"] if get_language() == "ar" else pair["en"]
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    labels: dict[str, str]
-
-    @property
-    def label(self) -> str:
-        return _text(self.labels)
 
 
 @dataclass(frozen=True)
@@ -174,11 +162,11 @@ class Question:
 
     @property
     def text(self) -> str:
-        return _text(self.texts)
+        return in_language(self.texts)
 
     @property
     def help(self) -> str:
-        return _text(self.helps) if self.helps else ""
+        return in_language(self.helps) if self.helps else ""
 
     def choice_label(self, value: str) -> str:
         return next((c.label for c in self.choices if c.value == value), value)
@@ -193,7 +181,7 @@ class Section:
 
     @property
     def title(self) -> str:
-        return _text(self.titles)
+        return in_language(self.titles)
 
 
 @dataclass(frozen=True)
@@ -204,7 +192,7 @@ class Tier:
 
     @property
     def label(self) -> str:
-        return _text(self.labels)
+        return in_language(self.labels)
 
 
 @dataclass(frozen=True)
@@ -229,11 +217,11 @@ class Instrument:
 
     @property
     def title(self) -> str:
-        return _text(self.titles)
+        return in_language(self.titles)
 
     @property
     def description(self) -> str:
-        return _text(self.descriptions)
+        return in_language(self.descriptions)
 
     def questions(self) -> Iterator[Question]:
         for section in self.sections:
@@ -300,7 +288,7 @@ def _section(data: dict[str, Any], name: str) -> Section:
             evidence=q.get("evidence", False),
             weight=q.get("weight", 1.0),
             guidance=tuple(q.get("guidance", ())),
-            choices=tuple(Choice(c["value"], {"en": c["en"], "ar": c["ar"]}) for c in q.get("choices", ())),
+            choices=tuple(Choice.from_data(c) for c in q.get("choices", ())),
             minimum=q.get("min"),
             maximum=q.get("max"),
         )
@@ -440,30 +428,15 @@ def _text_value(question: Question, value: Any) -> str:
 
 
 def _choice(question: Question, value: Any) -> str:
-    if value not in {c.value for c in question.choices}:
-        raise ValueError(_("“%(value)s” is not one of the choices.") % {"value": str(value)[:50]})
-    return value
+    return clean_choice(question.choices, value)
 
 
 def _choices(question: Question, value: Any) -> list[str]:
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list):
-        raise ValueError(_("Choose from the list."))
-    chosen = {_choice(question, v) for v in values}
-    return [c.value for c in question.choices if c.value in chosen]
+    return clean_choices(question.choices, value)
 
 
 def _number(question: Question, value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError(_("Enter a number."))
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(_("Enter a number.")) from None
-    low, high = question.minimum, question.maximum
-    if number != number or (low is not None and number < low) or (high is not None and number > high):
-        raise ValueError(_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high})
-    return number
+    return clean_number(value, question.minimum, question.maximum)
 
 
 def _date(question: Question, value: Any) -> str:

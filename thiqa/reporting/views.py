@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import ServiceError
+from thiqa.catalogue.models import Item
+from thiqa.lib.bilingual import join_list
 from thiqa.lib.charts import bar_chart, line_chart
 from thiqa.lib.files import Upload, download
 from thiqa.lib.http import posted
@@ -152,17 +154,19 @@ def _save(request: HttpRequest, response: Response) -> HttpResponse:
         return _editor(request, response, form, status=400)
     data = form.cleaned_data
     try:
-        with transaction.atomic():  # the documents and the answers citing them, or nothing
-            _upload_evidence(request, response, form)
+        with transaction.atomic():  # the answers and the documents they cite, or nothing
             services.save_draft(
                 request.user,
                 response,
-                answers=form.answers() | _cited_after_uploads(response, form),
+                answers=form.answers(),
                 language=data["language"],
                 audience=data["audience"],
                 audience_participants=list(data["audience_participants"]),
+                revision=data["revision"],
+                keep_version=request.POST.get("action") != "submit",  # the submission is the version
                 request=request,
             )
+            _upload_evidence(request, response, form)
         if request.POST.get("action") == "submit":
             version = services.submit(request.user, response, request=request)
             messages.success(request, _("Submitted as version %(number)d.") % {"number": version.number})
@@ -185,17 +189,6 @@ def _upload_evidence(request: HttpRequest, response: Response, form: ResponseFor
             services.add_evidence(
                 request.user, response, question.code, Upload(upload.name or "", upload.read())
             )
-
-
-def _cited_after_uploads(response: Response, form: ResponseForm) -> dict[str, Any]:
-    """Documents just uploaded are cited by their answers; keep them in the saved answers."""
-    response.refresh_from_db()
-    merged = {}
-    for code, answer in form.answers().items():
-        cited = (response.answers.get(code) or {}).get("evidence", [])
-        if cited:
-            merged[code] = {**answer, "evidence": sorted(set(answer.get("evidence", [])) | set(cited))}
-    return merged
 
 
 @login_required
@@ -311,8 +304,19 @@ def response_page(request: HttpRequest, pk: int) -> HttpResponse:
         "answer_form": AnswerForm(),
     }
     if definition.scoring and answers:
-        context.update(_score_context(definition, [(response.participant.name, score(definition, answers))]))
+        scored = score(definition, answers)
+        context.update(_score_context(definition, [(response.participant.name, scored)]))
+        context["gaps"] = _gaps(scored)
     return render(request, "reporting/response.html", context)
+
+
+def _gaps(scored: Any) -> list[dict[str, Any]]:
+    """Unmet indicators with the catalogue items whose guidance addresses them."""
+    codes = {code for gap in scored.gaps for code in gap.guidance}
+    items = (
+        Item.objects.filter(code__in=codes).only("code", "title_en", "title_ar").in_bulk(field_name="code")
+    )
+    return [{"gap": gap, "items": [items[c] for c in gap.guidance if c in items]} for gap in scored.gaps]
 
 
 def _entries(definition: Any, answers: dict[str, Any], response: Response) -> list[dict[str, Any]]:
@@ -346,7 +350,7 @@ def _shown_value(question: Any, value: Any) -> str:
     if question.type == "choice":
         return question.choice_label(value)
     if question.type == "multichoice":
-        return ("، " if get_language() == "ar" else ", ").join(question.choice_label(v) for v in value)
+        return join_list([question.choice_label(v) for v in value])
     if question.type == "number":
         return f"{value:g}"
     return str(value)

@@ -122,3 +122,15 @@ def test_a_submission_as_csv_neutralizes_formulas(gca, focal_point):
     rows = list(csv.reader(io.StringIO(content)))
     comment = next(r for r in rows if r[1] == gca["first"])[4]
     assert comment.startswith("'=")
+
+
+def test_the_submission_page_shows_scores_radar_and_gaps_linked_to_guidance(gca, focal_point):
+    from thiqa.reporting.scoring import score
+
+    response = gca["response"]
+    page = arabic_client(focal_point).get(f"/reporting/responses/{response.pk}/").content.decode()
+    scored = score(instrument("gca-self-assessment"), response.submitted.answers)
+    assert "chart-radar" in page and scored.tier.labels["ar"] in page
+    first_gap = scored.gaps[0]
+    assert first_gap.question.texts["ar"] in page
+    assert f"/catalogue/items/{first_gap.guidance[0]}/" in page
