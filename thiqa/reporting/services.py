@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -368,8 +369,18 @@ def add_evidence(
 
 
 def read_evidence(user: User, evidence: Evidence) -> bytes:
-    """A document, to those who may see the response that cites it."""
-    policy.require(user, "reporting.view_response", evidence.response)
+    """A document, to the participant's own people, or to those who may see a submission
+    that cites it (a document left out of the submission stays with the draft)."""
+    response = evidence.response
+    policy.require(user, "reporting.view_response", response)
+    if not policy.can(user, "reporting.view_draft", response):
+        cited = {
+            e
+            for answer in (response.submitted.answers if response.submitted else {}).values()
+            for e in answer.get("evidence", [])
+        }
+        if evidence.pk not in cited:
+            raise PermissionDenied(_("You are not allowed to do this."))
     return files.read(evidence.sha256)
 
 

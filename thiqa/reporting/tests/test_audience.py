@@ -171,3 +171,26 @@ def test_the_query_and_the_policy_agree(world, audience):
     for name, user in world["people"].items():
         listed = Response.objects.visible_to(user).filter(pk=response.pk).exists()
         assert listed == policy.can(user, "reporting.view_response", response), name
+
+
+def test_a_document_left_out_of_the_submission_stays_with_the_draft(world):
+    from thiqa.lib.files import Upload
+    from thiqa.reporting.models import Evidence
+
+    author = world["people"]["author"]
+    response = services.response_for(author, world["cycle"], Participant.objects.get(code="EG"))
+    question = next(q.code for q in instrument("gca-self-assessment").questions() if q.evidence)
+    kept = services.add_evidence(author, response, question, Upload("kept.pdf", b"%PDF-1.7 kept"))
+    dropped = services.add_evidence(author, response, question, Upload("dropped.pdf", b"%PDF-1.7 dropped"))
+    response.refresh_from_db()
+    answers = sample_answers(instrument("gca-self-assessment"), random.Random(3), 0.5, "en")
+    answers[question]["evidence"] = [kept.pk]
+    services.save_draft(author, response, answers=answers, language="en", audience=Audience.PUBLIC)
+    services.submit(author, response)
+    visitor = Client()
+    assert visitor.get(f"/reporting/evidence/{kept.pk}/").content == b"%PDF-1.7 kept"
+    assert visitor.get(f"/reporting/evidence/{dropped.pk}/").status_code in (302, 403)
+    colleague = Client()
+    colleague.force_login(world["people"]["colleague"])
+    assert colleague.get(f"/reporting/evidence/{dropped.pk}/").status_code == 200
+    assert Evidence.objects.count() == 2
