@@ -1,7 +1,9 @@
 """Communication checks: start a round, prepare its pings, take acknowledgements (link,
 reply, web inbox), record bounces, remind before the deadline, close."""
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -104,6 +106,28 @@ def prepare_round(check: CheckRound, progress: Callable[[int], None] | None = No
     """Create the pings and queue their messages, a batch per transaction. Safe to run again
     or twice at once (after a worker died): a contact already pinged is skipped, and a
     batch that collides with another worker's rolls back whole."""
+    with _fewer_collections():
+        return _prepare_batches(check, progress)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Keep Python's garbage collector from walking the same objects over and over while a
+    round is prepared: it spent a sixth of the time. Every batch allocates many thousands of
+    objects (the messages and their MIME parts), so collections came often, and each full
+    one walked every object the process held, though what existed before the round is
+    long-lived (frozen here, out of the collector's sight until the round is prepared)."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(10_000, *threshold[1:])  # the youngest generation: 700 allocations by default
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def _prepare_batches(check: CheckRound, progress: Callable[[int], None] | None) -> int:
     created = 0
     while check.status == Status.PREPARING and not shutdown.requested():  # the sweep resumes it
         pinged = Ping.objects.filter(round=check).values("contact_id")
