@@ -177,9 +177,19 @@ def contact_language(contact: Contact) -> str:
     return next((code for code in contact.languages if code in available), "en")
 
 
-def acknowledgement_url(ping: Ping) -> str:
-    signed = signing.Signer(salt=ACK_SALT).sign(ping.token)
-    return settings.SITE_URL + reverse("checks:acknowledge", args=[signed])
+def acknowledgement_url(ping: Ping, link: tuple[str, str] | None = None) -> str:
+    """The ping's acknowledgement link; ``link`` is :func:`_acknowledgement_link`, kept
+    across a round's pings."""
+    before, after = link or _acknowledgement_link()
+    return before + signing.Signer(salt=ACK_SALT).sign(ping.token) + after
+
+
+def _acknowledgement_link() -> tuple[str, str]:
+    """The acknowledgement URL before and after the signed token: reverse() cost a round
+    more than signing its links did. (The token and its signature are URL-safe base64 and a
+    colon, which reverse() would leave as they are.)"""
+    before, after = reverse("checks:acknowledge", args=["SIGNED"]).split("SIGNED")
+    return settings.SITE_URL + before, after
 
 
 def reply_address(ping: Ping) -> str:
@@ -213,9 +223,11 @@ class _Wording:
     text: str
     deadline: str
     roles: dict[str, str]
+    link: tuple[str, str]  # the acknowledgement URL before and after the signed token
 
 
 def _wording(check: CheckRound, language: str, reminder: bool) -> _Wording:
+    link = _acknowledgement_link()
     with translation.override(language):
         deadline = formats.date_format(timezone.localtime(check.deadline), "DATETIME_FORMAT")
         subject = (
@@ -224,7 +236,7 @@ def _wording(check: CheckRound, language: str, reminder: bool) -> _Wording:
             else _("Communication check: please acknowledge by %(deadline)s")
         ) % {"deadline": deadline}
         roles = {role: str(label) for role, label in ContactRole.choices}
-        return _Wording(subject, _text(reminder), deadline, roles)
+        return _Wording(subject, _text(reminder), deadline, roles, link)
 
 
 def compose(
@@ -242,7 +254,7 @@ def compose(
         "participant": ping.participant.name_ar if ping.language == "ar" else ping.participant.name_en,
         "role": wording.roles[ping.contact.role],
         "deadline": wording.deadline,
-        "url": acknowledgement_url(ping),
+        "url": acknowledgement_url(ping, wording.link),
         "title": check.title,
     }
     return EmailMessage(

@@ -93,11 +93,22 @@ class _WirePolicy(type(compat32)):  # type: ignore[misc]
     the MIME headers), and folding is the dearest part of writing a message out."""
 
     def fold_binary(self, name: str, value: Any) -> bytes:
-        return self._fold_text(name, value) if isinstance(value, str) else super().fold_binary(name, value)
+        if not isinstance(value, str):
+            return super().fold_binary(name, value)
+        if len(name) + 2 + len(value) <= self.max_line_length and _UNFOLDED.fullmatch(value):
+            # What compat32 makes of a line that fits (To, Reply-To and Message-ID, which
+            # differ from message to message): the line as it is.
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return self._fold_text(name, value)
 
     @functools.lru_cache(maxsize=512)  # noqa: B019 (one instance, which lives as long as the process)
     def _fold_text(self, name: str, value: str) -> bytes:
         return super().fold_binary(name, value)
+
+
+# Printable ASCII words with single spaces between them: nothing for folding to encode,
+# re-space or trim.
+_UNFOLDED = re.compile(r"[!-~]+(?: [!-~]+)*")
 
 
 _WIRE_POLICY = _WirePolicy(linesep="\r\n")
