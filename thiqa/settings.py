@@ -253,6 +253,11 @@ THIQA_MAIL_BATCH = 200
 # `thiqa serve`: where gunicorn listens and how many web processes it runs.
 THIQA_BIND = env("BIND", "127.0.0.1:8000")
 THIQA_WEB_WORKERS = env_number("WEB_WORKERS", 3)
+# ... and how many background workers: on PostgreSQL two by default, so that one delivers a
+# round's messages while another prepares the rest (SQLite takes one writer at a time).
+THIQA_WORKERS = env_number(
+    "WORKERS", 1 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 2
+)
 # Inbound SMTP receiver.
 _listen = env("SMTP_LISTEN", "127.0.0.1:2525")
 THIQA_SMTP_LISTEN_HOST, _, _port = _listen.rpartition(":")

@@ -179,3 +179,35 @@ def test_a_savepoint_rolled_back_after_a_message_keeps_its_delivery(transactiona
 
     assert list(OutboundMessage.objects.values_list("subject", flat=True)) == ["Kept"]
     assert delivery_tasks() == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "a@example.org",
+        "a@example.org, b@example.org",
+        "Name With  Two Spaces <a@example.org>",
+        " leading space",
+        "trailing space ",
+        "tab\tinside",
+        "x" * 69,
+        "x" * 70,
+        "x" * 71,
+        "word " * 20,
+        "مرحبا <a@example.org>",
+        "café",
+    ],
+)
+def test_stored_bytes_are_djangos_own_with_crlf(value):
+    """The outbox folds headers its own way, for speed; the bytes must not change."""
+    headers = {"X-Test": value, "Message-ID": "<x@thiqa.example>", "Date": "now"}
+    if "@" in value:
+        headers["Reply-To"] = value  # an address header: Django encodes it its own way
+    message = EmailMessage(
+        "Subject " + value.strip(),
+        f"Body with {value}\n",
+        "sec@thiqa.example",
+        ["to@example.org"],
+        headers=headers,
+    )
+    assert services._wire_bytes(message) == message.message().as_bytes(linesep="\r\n")

@@ -1,4 +1,4 @@
-"""Run the production server: web (gunicorn), worker and inbound mail receiver together."""
+"""Run the production server: web (gunicorn), workers and inbound mail receiver together."""
 
 import signal
 import subprocess
@@ -11,14 +11,17 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Serve Thiqa: web server, background worker and inbound SMTP receiver; stops cleanly on SIGTERM."
+    help = "Serve Thiqa: web server, background workers and inbound SMTP receiver; stops cleanly on SIGTERM."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=settings.THIQA_BIND)
         parser.add_argument("--web-workers", type=int, default=settings.THIQA_WEB_WORKERS)
+        parser.add_argument("--workers", type=int, default=settings.THIQA_WORKERS, help="background workers")
         parser.add_argument("--no-mail-receiver", action="store_true")
 
-    def handle(self, *args: Any, bind: str, web_workers: int, no_mail_receiver: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, bind: str, web_workers: int, workers: int, no_mail_receiver: bool, **options: Any
+    ) -> None:
         thiqa = [sys.executable, "-m", "thiqa.cli"]
         commands = {
             "web": [
@@ -37,8 +40,9 @@ class Command(BaseCommand):
                 "--logger-class",
                 "thiqa.lib.gunicorn_logging.RedactingLogger",
             ],
-            "worker": [*thiqa, "worker"],
         }
+        for n in range(1, workers + 1):
+            commands["worker" if workers == 1 else f"worker {n}"] = [*thiqa, "worker"]
         if not no_mail_receiver:
             commands["mail receiver"] = [*thiqa, "receive_mail"]
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
