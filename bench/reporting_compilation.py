@@ -67,7 +67,7 @@ from thiqa.catalogue.loader import load_catalogue  # noqa: E402
 from thiqa.reporting import compilation, exports  # noqa: E402
 from thiqa.reporting.models import Cycle, Response  # noqa: E402
 from thiqa.reporting.sample import fill_cycle  # noqa: E402
-from thiqa.reporting.views import _entries  # noqa: E402
+from thiqa.reporting.views import _pdf_context  # noqa: E402
 
 
 def populate(states: int) -> tuple[User, ParticipantGroup]:
@@ -185,12 +185,7 @@ def _response_pdf(cycle: Cycle) -> bytes:
     response = (
         response or Response.objects.filter(cycle=cycle).select_related("participant", "submitted").first()
     )
-    context = {
-        "response": response,
-        "version": response.submitted,
-        "entries": _entries(cycle.definition, response.submitted.answers, response),
-    }
-    return exports.pdf("reporting/pdf/response.html", context, "ar")
+    return exports.pdf("reporting/pdf/response.html", _pdf_context(response, response.submitted), "ar")
 
 
 if __name__ == "__main__":

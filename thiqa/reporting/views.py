@@ -433,31 +433,39 @@ def response_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     number = f"v{version.number}" if version else "draft"
     name = f"thiqa-{response.cycle.instrument}-{response.participant.code}-{number}"
-    if fmt == "json":
-        reply = JsonResponse(
-            services.export_document(response, version),
-            json_dumps_params={"ensure_ascii": False, "indent": 2},
-        )
-    elif fmt == "csv":
-        reply = HttpResponse(exports.response_csv(response, version), content_type="text/csv; charset=utf-8")
-    elif fmt == "pdf":
-        answers = version.answers if version else response.answers
-        definition = response.cycle.definition
-        context = {
-            "response": response,
-            "version": version,
-            "entries": _entries(definition, answers, response),
-        }
-        if definition.scoring:
-            context.update(
-                _score_context(definition, [(response.participant.name, score(definition, answers))])
-            )
-        reply = HttpResponse(
-            exports.pdf("reporting/pdf/response.html", context, get_language()),
-            content_type="application/pdf",
-        )
-    else:
+    return _export(
+        fmt,
+        name,
+        {
+            "json": lambda: services.export_document(response, version),
+            "csv": lambda: exports.response_csv(response, version),
+            "pdf": lambda: exports.pdf(
+                "reporting/pdf/response.html", _pdf_context(response, version), get_language()
+            ),
+        },
+    )
+
+
+def _pdf_context(response: Response, version: ResponseVersion | None) -> dict[str, Any]:
+    answers = version.answers if version else response.answers
+    definition = response.cycle.definition
+    context = {"response": response, "version": version, "entries": _entries(definition, answers, response)}
+    if definition.scoring:
+        context.update(_score_context(definition, [(response.participant.name, score(definition, answers))]))
+    return context
+
+
+def _export(fmt: str, name: str, makers: dict[str, Any]) -> HttpResponse:
+    """A download in one of the formats ``makers`` can produce (JSON, CSV or PDF)."""
+    if fmt not in makers:
         raise Http404
+    content = makers[fmt]()
+    if fmt == "json":
+        reply: HttpResponse = JsonResponse(content, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    else:
+        reply = HttpResponse(
+            content, content_type={"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}[fmt]
+        )
     reply["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return reply
 
@@ -506,31 +514,21 @@ def _compilation_context(request: HttpRequest, found: Cycle) -> dict[str, Any]:
     return context
 
 
+@login_required
 def compilation_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        raise PermissionDenied(_("You are not allowed to do this."))
     policy.require(request.user, "reporting.view")
     found = get_object_or_404(Cycle, pk=pk)
-    if fmt == "csv":
-        reply = HttpResponse(
-            exports.matrix_csv(compilation.matrix(request.user, found)),
-            content_type="text/csv; charset=utf-8",
-        )
-    elif fmt == "json":
-        reply = JsonResponse(
-            exports.matrix_json(compilation.matrix(request.user, found)),
-            json_dumps_params={"ensure_ascii": False},
-        )
-    elif fmt == "pdf":
-        context = _compilation_context(request, found)
-        reply = HttpResponse(
-            exports.pdf("reporting/pdf/compilation.html", context, get_language()),
-            content_type="application/pdf",
-        )
-    else:
-        raise Http404
-    reply["Content-Disposition"] = f'attachment; filename="thiqa-compilation-{found.pk}.{fmt}"'
-    return reply
+    return _export(
+        fmt,
+        f"thiqa-compilation-{found.pk}",
+        {
+            "json": lambda: exports.matrix_json(compilation.matrix(request.user, found)),
+            "csv": lambda: exports.matrix_csv(compilation.matrix(request.user, found)),
+            "pdf": lambda: exports.pdf(
+                "reporting/pdf/compilation.html", _compilation_context(request, found), get_language()
+            ),
+        },
+    )
 
 
 @login_required
