@@ -15,7 +15,9 @@ from thiqa import __version__
 from thiqa.accounts import services as account_services
 from thiqa.accounts.api import router as accounts_router
 from thiqa.accounts.models import ApiToken
+from thiqa.activities.api import router as activities_router
 from thiqa.audit.api import router as audit_router
+from thiqa.capacity.api import router as capacity_router
 from thiqa.catalogue.api import router as catalogue_router
 from thiqa.checks.api import router as checks_router
 from thiqa.directory.api import router as directory_router
@@ -25,6 +27,7 @@ from thiqa.library.search_api import router as search_router
 from thiqa.mail.api import router as mail_router
 from thiqa.messaging.api import router as messaging_router
 from thiqa.messaging.services import InvalidMessage
+from thiqa.partnerships.api import router as partnerships_router
 from thiqa.reporting.api import router as reporting_router
 from thiqa.reporting.services import InvalidResponse
 
@@ -72,6 +75,9 @@ api.add_router("/directory", directory_router)
 api.add_router("/checks", checks_router)
 api.add_router("/messages", messaging_router)
 api.add_router("/reporting", reporting_router)
+api.add_router("/partnerships", partnerships_router)
+api.add_router("/capacity", capacity_router)
+api.add_router("/activities", activities_router)
 api.add_router("/", search_router)
 
 

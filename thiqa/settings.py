@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "thiqa.checks",
     "thiqa.messaging",
     "thiqa.reporting",
+    "thiqa.partnerships",
+    "thiqa.capacity",
+    "thiqa.activities",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,9 @@ urlpatterns = [
     path("checks/", include("thiqa.checks.urls")),
     path("messages/", include("thiqa.messaging.urls")),
     path("reporting/", include("thiqa.reporting.urls")),
+    path("partnerships/", include("thiqa.partnerships.urls")),
+    path("capacity/", include("thiqa.capacity.urls")),
+    path("activities/", include("thiqa.activities.urls")),
     path("audit/", include("thiqa.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -293,6 +293,13 @@ def _may_answer(user: User, response: Any) -> bool:
     return roles_of(user).get(response.participant_id) in WRITING_ROLES
 
 
+# --- partnerships (rules of the partnerships room) ------------------------------------------
+
+# --- capacity building (rules of the capacity room) ------------------------------------------
+
+# --- activities and calendar (rules of the activities room) ----------------------------------
+
+
 @dataclass(frozen=True)
 class Action:
     rule: Callable[[User, Any], bool]
@@ -356,6 +363,9 @@ ACTIONS: dict[str, Action] = {
     "reporting.view_draft": Action(lambda u, r: r.participant_id in roles_of(u), writes=False),
     "reporting.ask": Action(_may_ask, writes=True),
     "reporting.answer": Action(_may_answer, writes=True),
+    # partnerships actions
+    # capacity actions
+    # activities actions
 }
 
 

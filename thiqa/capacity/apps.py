@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CapacityConfig(AppConfig):
+    name = "thiqa.capacity"
+    verbose_name = _("Capacity building")

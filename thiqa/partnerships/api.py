@@ -1,0 +1,5 @@
+"""API of the partnerships room."""
+
+from ninja import Router
+
+router = Router(tags=["partnerships"])
