@@ -5,7 +5,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -26,10 +25,8 @@ from thiqa.library.api import router as library_router
 from thiqa.library.search_api import router as search_router
 from thiqa.mail.api import router as mail_router
 from thiqa.messaging.api import router as messaging_router
-from thiqa.messaging.services import InvalidMessage
 from thiqa.partnerships.api import router as partnerships_router
 from thiqa.reporting.api import router as reporting_router
-from thiqa.reporting.services import InvalidResponse
 
 
 class TokenAuth(HttpBearer):
@@ -130,15 +127,10 @@ api.add_exception_handler(
 )
 
 
-def _invalid(title: str) -> Any:
-    """422 with every field's problem, for the services that name them (messages, responses)."""
-
-    def handler(request: HttpRequest, exc: InvalidMessage | InvalidResponse) -> HttpResponse:
-        errors = [{"loc": name.split("."), "msg": msg} for name, msgs in exc.errors.items() for msg in msgs]
-        return problem(422, title, _("Correct the fields listed in “errors”."), errors=errors)
-
-    return handler
+def _invalid_input(request: HttpRequest, exc: account_services.InvalidInput) -> HttpResponse:
+    """422 naming every field's problem, for the services that collect them."""
+    errors = [{"loc": name.split("."), "msg": msg} for name, msgs in exc.errors.items() for msg in msgs]
+    return problem(422, str(exc.title), _("Correct the fields listed in “errors”."), errors=errors)
 
 
-api.add_exception_handler(InvalidMessage, _invalid(gettext_lazy("The message cannot be sent.")))
-api.add_exception_handler(InvalidResponse, _invalid(gettext_lazy("The response cannot be saved.")))
+api.add_exception_handler(account_services.InvalidInput, _invalid_input)

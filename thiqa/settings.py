@@ -125,6 +125,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "thiqa.accounts.context.navigation",
             ],
+            # Template tags several rooms use ({% load tlp %}), kept beside what they show.
+            "libraries": {"tlp": "thiqa.lib.tlp_tags"},
         },
     },
 ]

@@ -46,16 +46,19 @@ def box(locator: Locator) -> dict[str, float]:
 
 
 def assert_brand_at(page: Page, side: str) -> None:
-    """The brand sits at the ``side`` edge of the header bar, before the navigation."""
+    """The brand sits at the ``side`` edge of the header bar; the navigation runs below it
+    from the same edge (the header has two rows: brand and tools, then the rooms)."""
     bar, brand = box(page.locator("header .bar")), box(page.locator("header .brand"))
     nav = box(page.locator("header nav.main-nav"))
+    first = box(page.locator("header nav.main-nav li").first)
+    assert nav["y"] >= brand["y"] + brand["height"] - 1, (brand, nav)
     if side == "left":
         assert brand["x"] - bar["x"] < EDGE, (brand, bar)
-        assert brand["x"] + brand["width"] <= nav["x"], (brand, nav)
+        assert first["x"] - bar["x"] < EDGE, (first, bar)
         assert brand["x"] + brand["width"] / 2 < VIEWPORT["width"] / 2
     else:
         assert (bar["x"] + bar["width"]) - (brand["x"] + brand["width"]) < EDGE, (brand, bar)
-        assert nav["x"] + nav["width"] <= brand["x"], (brand, nav)
+        assert (bar["x"] + bar["width"]) - (first["x"] + first["width"]) < EDGE, (first, bar)
         assert brand["x"] + brand["width"] / 2 > VIEWPORT["width"] / 2
 
 

@@ -294,10 +294,149 @@ def _may_answer(user: User, response: Any) -> bool:
 
 
 # --- partnerships (rules of the partnerships room) ------------------------------------------
+#
+# An arrangement's record is seen by the community; a closed arrangement's members only by
+# those inside it (the owner's and the active members' people) and the secretariat; its
+# discussions only by those inside. Its disclosure page is public once the owner publishes it.
+
+
+def _inside(user: User, arrangement: Any) -> bool:
+    return bool(set(roles_of(user)) & arrangement.active_member_ids())
+
+
+def _writes_for(user: User, participant_id: int) -> bool:
+    return roles_of(user).get(participant_id) in WRITING_ROLES
+
+
+def _may_register_arrangement(user: User, participant: Any) -> bool:
+    if participant is None:
+        return any(role in WRITING_ROLES for role in roles_of(user).values())
+    return _writes_for(user, participant.pk)
+
+
+def _may_see_arrangement_members(user: User, arrangement: Any) -> bool:
+    if not in_community(user):
+        return False
+    return not arrangement.is_closed or _inside(user, arrangement) or is_secretariat(user)
+
+
+def _may_post_in_arrangement(user: User, arrangement: Any) -> bool:
+    return any(_writes_for(user, pid) for pid in arrangement.active_member_ids())
+
+
+def _may_join_arrangement(user: User, target: tuple[Any, Participant]) -> bool:
+    """A participant's focal point (or the secretariat for it) asks to join; never the
+    owner, never twice (the service says which it is)."""
+    arrangement, participant = target
+    role = roles_of(user).get(participant.pk)
+    return role in (Role.FOCAL_POINT, Role.SECRETARIAT) and participant.pk != arrangement.owner_id
+
+
+def _may_publish_arrangement(user: User, arrangement: Any) -> bool:
+    return roles_of(user).get(arrangement.owner_id) in (Role.FOCAL_POINT, Role.SECRETARIAT)
+
 
 # --- capacity building (rules of the capacity room) ------------------------------------------
 
+# Needs and offers are seen by the whole community; each is posted, edited and closed by those
+# who write for its participant (the secretariat may also close one, to keep the lists true).
+# A request to engage is made by either side and answered by the other; it is seen by both
+# sides' people and the secretariat (which coordinates, GCA guideline 4.8(c)).
+# ``EngagementQuerySet.visible_to`` mirrors ``capacity.view_engagement``.
+
+
+def _writes_for(user: User, participant_id: int | None) -> bool:
+    return participant_id is not None and roles_of(user).get(participant_id) in WRITING_ROLES
+
+
+def _may_post_capacity(user: User, participant: Participant | None) -> bool:
+    """Post a need or an offer for ``participant`` (``None`` asks whether for any)."""
+    if participant is None:
+        return any(role in WRITING_ROLES for role in roles_of(user).values())
+    return _writes_for(user, participant.pk)
+
+
+def _may_edit_posting(user: User, posting: Any) -> bool:
+    return _writes_for(user, posting.participant_id)
+
+
+def _may_close_posting(user: User, posting: Any) -> bool:
+    return is_secretariat(user) or _writes_for(user, posting.participant_id)
+
+
+def _may_engage(user: User, pair: tuple[Any, Any]) -> bool:
+    """Ask the other side to engage: whoever writes for the need's or the offer's participant."""
+    need, offer = pair
+    return _writes_for(user, need.participant_id) or _writes_for(user, offer.participant_id)
+
+
+def _may_see_engagement(user: User, engagement: Any) -> bool:
+    if not in_community(user):
+        return False
+    own = roles_of(user)
+    return (
+        is_secretariat(user)
+        or engagement.need.participant_id in own
+        or engagement.offer.participant_id in own
+    )
+
+
+def _may_edit_cirt(user: User, participant: Participant | None) -> bool:
+    """A State's focal point or the secretariat (``None`` asks whether for any State)."""
+    if participant is None:
+        return _may_manage_some_participant(user, None)
+    return participant.kind == Participant.Kind.STATE and _manages_participant(user, participant)
+
+
 # --- activities and calendar (rules of the activities room) ----------------------------------
+#
+# An activity (workshop, seminar, exercise, expert meeting, training, forum, project) is seen
+# according to its TLP label and the relation of the person to it: "organizer" (holds a role
+# in the organizing participant), "group" (holds a role in a participant that is a member of
+# one of the activity's groups) or "community" (holds a role anywhere). Anyone else, signed
+# in or not, sees no activity.
+#
+#     label                  organizer   group   community
+#     CLEAR, GREEN           yes         yes     yes
+#     AMBER, AMBER+STRICT    yes         yes     no
+#     RED                    yes         no      no
+#
+# The secretariat stands where its own participant stands: it sees the AMBER activity of a
+# group it is not in no more than any other participant does (it organizes many meetings
+# itself, and then is the organizer). An activity of a body outside the community has no
+# organizer's people, so the activities room refuses it RED, and AMBER without a group.
+# Focal points and members of the organizing participant record, change and cancel its
+# activities; the secretariat records any participant's and outside bodies' activities and
+# changes those it may see. Observers read. ``ActivityQuerySet.visible_to`` mirrors the
+# seeing rule (a test checks both agree for every role and label).
+
+
+def _may_see_activity(user: User, activity: Any) -> bool:
+    """The table above; the label is read first, so CLEAR and GREEN cost no query."""
+    if not in_community(user):
+        return False
+    if activity.tlp in (TLP.CLEAR, TLP.GREEN):
+        return True
+    own = set(roles_of(user))
+    if activity.organizer_id in own:
+        return True
+    return activity.tlp != TLP.RED and bool(activity.group_member_ids() & own)
+
+
+def _may_create_activity(user: User, organizer: Participant | None) -> bool:
+    """Record an activity organized by ``organizer`` (``None`` asks whether they may record
+    any activity at all): the secretariat for anyone, others for a participant they write for."""
+    if is_secretariat(user):
+        return True
+    writes = {pid for pid, role in roles_of(user).items() if role in WRITING_ROLES}
+    return bool(writes) if organizer is None else organizer.pk in writes
+
+
+def _may_manage_activity(user: User, activity: Any) -> bool:
+    """Change or cancel: those who write for the organizer, or the secretariat, if they see it."""
+    if not _may_see_activity(user, activity):
+        return False
+    return is_secretariat(user) or roles_of(user).get(activity.organizer_id) in WRITING_ROLES
 
 
 @dataclass(frozen=True)
@@ -364,8 +503,34 @@ ACTIONS: dict[str, Action] = {
     "reporting.ask": Action(_may_ask, writes=True),
     "reporting.answer": Action(_may_answer, writes=True),
     # partnerships actions
+    "partnerships.view": Action(lambda u, t: in_community(u), writes=False),
+    "partnerships.register": Action(_may_register_arrangement, writes=True),
+    "partnerships.edit": Action(lambda u, a: _writes_for(u, a.owner_id), writes=True),
+    "partnerships.publish": Action(_may_publish_arrangement, writes=True),
+    "partnerships.view_members": Action(_may_see_arrangement_members, writes=False),
+    "partnerships.view_discussion": Action(_inside, writes=False),
+    "partnerships.post": Action(_may_post_in_arrangement, writes=True),
+    "partnerships.join": Action(_may_join_arrangement, writes=True),
+    "partnerships.decide": Action(lambda u, a: _writes_for(u, a.owner_id), writes=True),
+    "partnerships.view_disclosure": Action(lambda u, a: a.is_published, writes=False, public=True),
     # capacity actions
+    "capacity.view": Action(lambda u, t: in_community(u), writes=False),
+    "capacity.post": Action(_may_post_capacity, writes=True),
+    "capacity.edit": Action(_may_edit_posting, writes=True),
+    "capacity.close": Action(_may_close_posting, writes=True),
+    "capacity.engage": Action(_may_engage, writes=True),
+    "capacity.answer": Action(lambda u, e: _writes_for(u, e.asked_id), writes=True),
+    "capacity.withdraw": Action(lambda u, e: _writes_for(u, e.asking_id), writes=True),
+    "capacity.view_engagement": Action(_may_see_engagement, writes=False),
+    "capacity.cirt_edit": Action(_may_edit_cirt, writes=True),
     # activities actions
+    "activities.view": Action(lambda u, t: in_community(u), writes=False),
+    "activities.view_activity": Action(_may_see_activity, writes=False),
+    "activities.create": Action(_may_create_activity, writes=True),
+    "activities.record_outside": Action(lambda u, t: is_secretariat(u), writes=True),
+    "activities.manage": Action(_may_manage_activity, writes=True),
+    "activities.subscribe": Action(lambda u, t: in_community(u), writes=True),
+    "activities.compliance": Action(lambda u, t: is_secretariat(u), writes=False),
 }
 
 

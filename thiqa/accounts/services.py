@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import ApiToken, Membership, Participant, SignInThrottle, User, hash_token
@@ -18,6 +19,18 @@ from thiqa.audit.services import record
 
 class ServiceError(Exception):
     """A request that cannot be carried out; the message is translated and shown to the user."""
+
+
+class InvalidInput(ServiceError):
+    """Input that cannot be saved as it is: ``errors`` maps each field (dotted for nested
+    ones, such as ``fields.severity``) to its translated problems. Pages show them beside
+    their fields; the API answers 422 with them, under the subclass's ``title``."""
+
+    title = gettext_lazy("The request is not valid.")
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(" ".join(m for messages in errors.values() for m in messages))
+        self.errors = errors
 
 
 # --- sign-in lock-out -------------------------------------------------------------

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ActivitiesConfig(AppConfig):
     name = "thiqa.activities"
     verbose_name = _("Activities and calendar")
+
+    def ready(self) -> None:
+        from thiqa.activities import demo_data, indexing  # noqa: F401  (demo loader)
+
+        indexing.register()

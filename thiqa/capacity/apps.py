@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CapacityConfig(AppConfig):
     name = "thiqa.capacity"
     verbose_name = _("Capacity building")
+
+    def ready(self) -> None:
+        from thiqa.capacity import demo_data, todo  # noqa: F401  (demo, to-do and navigation badge)

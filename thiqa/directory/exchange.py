@@ -35,6 +35,7 @@ from thiqa.audit.services import record
 from thiqa.directory import services
 from thiqa.directory.forms import ContactForm, NominationForm, split_list
 from thiqa.directory.models import Availability, Contact, ContactRole, Nomination, Structure
+from thiqa.lib.contentlines import escape_text, fold
 
 # The contact form's fields, with whose participant they are and the nomination's own fields.
 COLUMNS = ["participant", *ContactForm.base_fields, *NominationForm.base_fields]
@@ -560,34 +561,6 @@ def export_csv(contacts: Iterable[Contact]) -> str:
     return out.getvalue()
 
 
-def _text(value: str) -> str:
-    """A vCard TEXT value (RFC 6350 section 3.4)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(",", "\\,")
-        .replace(";", "\\;")
-        .replace("\r\n", "\n")
-        .replace("\r", "\n")
-        .replace("\n", "\\n")
-    )
-
-
-def fold(line: str, limit: int = 75) -> str:
-    """Fold a content line at ``limit`` octets (RFC 6350 section 3.2), never inside a
-    UTF-8 character; continuation lines start with a space, which counts in the limit."""
-    parts: list[str] = []
-    current, size = [], 0
-    for char in line:
-        width = len(char.encode())
-        if size + width > limit:
-            parts.append("".join(current))
-            current, size = [" "], 1
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n".join(parts)
-
-
 def _tel_uri(phone: str) -> str:
     """A tel: URI (RFC 3966) with the number's visual separators kept."""
     number = re.sub(r"\s+", "-", phone.strip())
@@ -613,24 +586,24 @@ def _vcard(contact: Contact) -> list[str]:
         "BEGIN:VCARD",
         "VERSION:4.0",
         f"UID:{contact_uid(contact)}",
-        f"FN:{_text(contact.name)}",
-        f"ORG:{';'.join(_text(part) for part in organization)}",
+        f"FN:{escape_text(contact.name)}",
+        f"ORG:{';'.join(escape_text(part) for part in organization)}",
     ]
     if contact.position:
-        lines.append(f"TITLE:{_text(contact.position)}")
-    lines.append(f"ROLE:{_text(role)}")
+        lines.append(f"TITLE:{escape_text(contact.position)}")
+    lines.append(f"ROLE:{escape_text(role)}")
     for index, email in enumerate(contact.emails):
-        lines.append(f"EMAIL;TYPE=work{';PREF=1' if index == 0 else ''}:{_text(email)}")
+        lines.append(f"EMAIL;TYPE=work{';PREF=1' if index == 0 else ''}:{escape_text(email)}")
     for index, phone in enumerate(contact.phones):
         lines.append(f"TEL;VALUE=uri;TYPE=work{';PREF=1' if index == 0 else ''}:{_tel_uri(phone)}")
     for index, language in enumerate(contact.languages, start=1):
-        lines.append(f"LANG;PREF={index}:{_text(language)}")
+        lines.append(f"LANG;PREF={index}:{escape_text(language)}")
     if contact.time_zone:
-        lines.append(f"TZ;VALUE=text:{_text(contact.time_zone)}")
+        lines.append(f"TZ;VALUE=text:{escape_text(contact.time_zone)}")
     note = f"Availability: {availability}."
     if contact.office_hours:
         note += f" Office hours: {contact.office_hours}."
-    lines.append(f"NOTE:{_text(note)}")
+    lines.append(f"NOTE:{escape_text(note)}")
     if contact.pgp_key:
         encoded = base64.b64encode(contact.pgp_key.encode()).decode("ascii")
         lines.append(f"KEY;MEDIATYPE=application/pgp-keys:data:application/pgp-keys;base64,{encoded}")

@@ -74,7 +74,8 @@ class CitedPassage(models.Model):
 
 
 class SearchEntry(models.Model):
-    """One searchable unit, a catalogue item in one language or a passage, as analysed text.
+    """One searchable unit, a catalogue item in one language, a passage, or an entry a room
+    registered (an activity...), as analysed text.
 
     ``terms`` holds the analysed tokens (normalized, stemmed) separated by spaces; the
     database's full-text index is built over it (see ``search.py``)."""
@@ -83,7 +84,10 @@ class SearchEntry(models.Model):
         ITEM = "item", _("Catalogue item")
         PASSAGE = "passage", _("Passage")
 
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    # "item", "passage", or the name of a source registered with ``search.register_source``.
+    kind = models.CharField(max_length=32)
+    # A registered source's own key for the entry (an activity's id); empty for items and passages.
+    key = models.CharField(max_length=64, blank=True)
     # SET_NULL, not CASCADE: the index must see what it loses to keep its statistics exact;
     # orphaned entries are skipped by searches and replaced by the next reindex.
     item = models.ForeignKey(
@@ -101,7 +105,7 @@ class SearchEntry(models.Model):
     length = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "language"])]
+        indexes = [models.Index(fields=["kind", "language"]), models.Index(fields=["kind", "key"])]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.title}"

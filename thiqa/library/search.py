@@ -1,9 +1,10 @@
-"""The one search service over catalogue items and passages.
+"""The one search service over catalogue items, passages and the entries rooms register.
 
 Index. Every active catalogue item has two :class:`SearchEntry` rows, one per language
 (title twice, code and summary, analysed by :func:`thiqa.lib.text.analyze`), and every
-passage one row. ``terms`` holds the analysed terms separated by spaces. The database
-indexes ``terms``: an FTS5 table on SQLite, a GIN index over
+passage one row; rooms above the library add their own entries through a registered
+:class:`Source` (see "Sources" below). ``terms`` holds the analysed terms separated by
+spaces. The database indexes ``terms``: an FTS5 table on SQLite, a GIN index over
 ``array_to_tsvector(string_to_array(terms, ' '))`` on PostgreSQL (migration 0002).
 :class:`SearchTermStat` keeps each term's document frequency and the corpus totals.
 
@@ -25,7 +26,21 @@ query made only of very common words is ranked within a deterministic subset; an
 that common is not fetched at all once rarer terms have found ``limit`` results (it still
 counts in the scores of the entries found).
 
-Results are per item (the better of its two languages) or per passage.
+Results are per item (the better of its two languages), per passage, or per registered entry.
+
+Sources. A room that wants its records found (the activities room: its activities) registers
+a :class:`Source` in its ``AppConfig.ready`` with :func:`register_source`: a name (the entry
+type, e.g. ``"activity"``), a label shown beside each hit, the URL of an entry's page and the
+list of everything it wants indexed (for :func:`rebuild`). It then keeps its entries current
+with :func:`index` and :func:`unindex` when a record changes. The library never imports the
+room; the registry is the only link, as with the catalogue's ``catalogue_loaded`` signal.
+
+A source indexes only what every person allowed to search may read. This is a rule about
+the corpus, not about the results: the statistics of the index (how many entries contain a
+term, the average length) enter the score of every hit, so an entry indexed for some and
+hidden from others would still move the scores everybody sees, and a term found in it would
+change what a query returns. Restricted records are searched by their own room, among the
+records the person may see (as messages and submissions are).
 """
 
 import html
@@ -37,6 +52,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from thiqa.catalogue.models import Item, SourceDocument
@@ -56,6 +72,7 @@ DENSE_SHARE = 0.1  # a term in more than 10% of the entries is fetched by an id-
 ENTRIES = " entries"  # reserved: real terms never contain a space
 LENGTH = " length"
 SNIPPET_WORDS = 36
+_STATISTICS_LOCK = 0x7468_7374  # PostgreSQL advisory lock key: changes to SearchTermStat
 
 
 class SearchError(ValueError):
@@ -63,8 +80,51 @@ class SearchError(ValueError):
 
 
 @dataclass(frozen=True)
+class Searchable:
+    """What a source gives the index for one of its records: shown as a hit's title and
+    snippet, analysed (title twice, then text and ``extra``) into the entry's terms."""
+
+    key: str
+    title: str
+    text: str
+    language: str
+    extra: str = ""  # indexed, never shown: labels, names, places
+    pillars: tuple[str, ...] = ()  # GCA pillar codes, for the pillar filter
+
+
+@dataclass(frozen=True)
+class Source:
+    """A room's searchable records. ``everything`` lists what the room wants indexed now
+    (only what every person allowed to search may read; see the module's docstring)."""
+
+    name: str
+    label: Promise
+    url: Callable[[str], str]
+    everything: Callable[[], Iterable[Searchable]]
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def register_source(source: Source) -> Source:
+    """Register ``source`` (from the room's ``AppConfig.ready``); its name becomes a hit type."""
+    if source.name in (SearchEntry.Kind.ITEM, SearchEntry.Kind.PASSAGE) or " " in source.name:
+        raise ValueError(f"{source.name!r} cannot name a search source")
+    SOURCES[source.name] = source
+    return source
+
+
+def type_label(kind: str) -> str:
+    """The type of a hit as the search page names it: catalogue item, passage, activity..."""
+    if kind in SearchEntry.Kind.values:
+        return str(SearchEntry.Kind(kind).label)
+    source = SOURCES.get(kind)
+    return str(source.label) if source else kind
+
+
+@dataclass(frozen=True)
 class Hit:
-    type: str  # "item" or "passage"
+    type: str  # "item", "passage" or the name of a registered source ("activity")
     code: str | None  # catalogue item code
     document: str | None  # document slug
     locator: str
@@ -73,6 +133,10 @@ class Hit:
     score: float
     url: str
     language: str
+
+    @property
+    def type_label(self) -> str:
+        return type_label(self.type)
 
 
 # --- building the index ------------------------------------------------------------------
@@ -117,6 +181,27 @@ def _passage_entry(passage: Passage, document: Document, framework: str, analyze
     )
 
 
+def _source_entry(source: str, searchable: Searchable, analyzer: Analyzer) -> SearchEntry:
+    terms = analyzer(searchable.title) * 2 + analyzer(searchable.text) + analyzer(searchable.extra)
+    return SearchEntry(
+        kind=source,
+        key=searchable.key,
+        language=searchable.language,
+        pillars=f" {' '.join(searchable.pillars)} " if searchable.pillars else "",
+        title=searchable.title[:400],
+        text=searchable.text,
+        terms=" ".join(terms),
+        length=len(terms),
+    )
+
+
+def _everything_of(source: Source, analyzer: Analyzer) -> list[SearchEntry]:
+    """Every entry of ``source``, ordered by key so that ids come out in the same order on
+    every database."""
+    found = sorted(source.everything(), key=lambda s: (len(s.key), s.key))
+    return [_source_entry(source.name, s, analyzer) for s in found]
+
+
 def _frequencies(entries: Iterable[SearchEntry]) -> Counter:
     counts: Counter = Counter()
     for entry in entries:
@@ -127,10 +212,17 @@ def _frequencies(entries: Iterable[SearchEntry]) -> Counter:
 
 
 def _adjust_statistics(delta: Counter) -> None:
-    """Add ``delta`` (term -> change of document frequency) to the stored statistics."""
+    """Add ``delta`` (term -> change of document frequency) to the stored statistics.
+
+    Called inside the caller's transaction. On PostgreSQL a transaction-level advisory lock
+    makes concurrent changes (two activities saved at once) take turns, so that neither
+    reads a frequency the other is about to change; SQLite has one writer at a time."""
     delta = Counter({t: d for t, d in delta.items() if d})
     if not delta:
         return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_STATISTICS_LOCK])
     terms = list(delta)
     existing = {}
     for start in range(0, len(terms), 500):
@@ -200,9 +292,43 @@ def reindex_document(document: Document, analyzer: Analyzer = analyze) -> int:
     return len(new)
 
 
+def _registered(name: str) -> Source:
+    source = SOURCES.get(name)
+    if source is None:
+        raise LookupError(f"no search source {name!r} is registered")
+    return source
+
+
+@transaction.atomic
+def index(source: str, searchable: Searchable, analyzer: Analyzer = analyze) -> None:
+    """Add or replace the entry of one record of a registered source (call it in the
+    transaction that changes the record). Only for what every searcher may read."""
+    _registered(source)
+    old = SearchEntry.objects.filter(kind=source, key=searchable.key)
+    _replace(old, [_source_entry(source, searchable, analyzer)])
+
+
+@transaction.atomic
+def unindex(source: str, key: str) -> int:
+    """Remove the entry of one record (deleted, withdrawn, or now restricted); returns how many."""
+    _registered(source)
+    old = list(SearchEntry.objects.filter(kind=source, key=key))
+    _replace(old, [])
+    return len(old)
+
+
+@transaction.atomic
+def reindex_source(name: str, analyzer: Analyzer = analyze) -> int:
+    """Index everything of one source again; returns entries."""
+    new = _everything_of(_registered(name), analyzer)
+    _replace(SearchEntry.objects.filter(kind=name), new)
+    return len(new)
+
+
 @transaction.atomic
 def rebuild(analyzer: Analyzer = analyze, progress: Callable[[int], None] | None = None) -> int:
-    """Drop and rebuild the whole index. ``progress`` is advanced once per item or document."""
+    """Drop and rebuild the whole index. ``progress`` is advanced once per item, document
+    or registered source."""
     SearchEntry.objects.all().delete()
     SearchTermStat.objects.all().delete()
     entries = _catalogue_entries(analyzer)
@@ -210,6 +336,10 @@ def rebuild(analyzer: Analyzer = analyze, progress: Callable[[int], None] | None
         progress(1)
     for document in Document.objects.order_by("slug"):
         entries.extend(_document_entries(document, analyzer))
+        if progress:
+            progress(1)
+    for name in sorted(SOURCES):
+        entries.extend(_everything_of(SOURCES[name], analyzer))
         if progress:
             progress(1)
     SearchEntry.objects.bulk_create(entries, batch_size=500)
@@ -226,7 +356,7 @@ def refresh_planner_statistics() -> None:
 
 
 def rebuild_steps() -> int:
-    return 1 + Document.objects.count()
+    return 1 + Document.objects.count() + len(SOURCES)
 
 
 # --- querying ----------------------------------------------------------------------------
@@ -244,7 +374,13 @@ def query_terms(q: str, analyzer: Analyzer = analyze) -> list[str]:
 
 
 def _filters(**chosen: str | None) -> tuple[str, list[str]]:
-    clauses, params = ["(e.item_id IS NOT NULL OR e.passage_id IS NOT NULL)"], []
+    # Orphans (an item or passage deleted since) and entries of a source no longer
+    # registered are skipped until the next reindex.
+    live = "e.item_id IS NOT NULL OR e.passage_id IS NOT NULL"
+    sources = sorted(SOURCES)
+    if sources:
+        live += f" OR e.kind IN ({', '.join(['%s'] * len(sources))})"
+    clauses, params = [f"({live})"], list(sources)
     columns = {
         "language": "e.language",
         "framework": "e.framework",
@@ -268,7 +404,7 @@ def _entries_with(term: str, where: str, params: list[str], dense: bool = False)
 
     ``dense``: the term is in a large share of the entries, so walking the entries in id
     order finds the first ``CANDIDATES_PER_TERM`` of them sooner than listing every match."""
-    columns = "e.id, e.terms, e.length, e.item_id, e.passage_id"
+    columns = "e.id, e.terms, e.length, e.item_id, e.passage_id, e.kind, e.key"
     if connection.vendor == "postgresql":
         match = "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
         if dense:
@@ -303,8 +439,17 @@ def _statistics(terms: list[str]) -> tuple[int, float, dict[str, int]]:
     return entries, (length / entries if entries else 0.0), rows
 
 
+def _unit(item_id: int | None, passage_id: int | None, kind: str, key: str) -> tuple[str, int | str]:
+    """What one result stands for: an item (whatever the language), a passage, a record."""
+    if item_id:
+        return ("item", item_id)
+    if passage_id:
+        return ("passage", passage_id)
+    return (kind, key)
+
+
 def rank(terms: list[str], *, limit: int = 10, **filters: str | None) -> list[tuple[float, int]]:
-    """(score, entry id) of the best ``limit`` results, one per item or passage."""
+    """(score, entry id) of the best ``limit`` results, one per item, passage or record."""
     n, average, df = _statistics(terms)
     present = sorted((t for t in terms if df.get(t)), key=lambda t: (df[t], t))
     if not present or not average:
@@ -313,12 +458,13 @@ def rank(terms: list[str], *, limit: int = 10, **filters: str | None) -> list[tu
     bound = [idf[t] * (K1 + 1) for t in present]
     where, params = _filters(**filters)
     seen: set[int] = set()
-    best: dict[tuple[str, int], tuple[float, int]] = {}
+    best: dict[tuple[str, int | str], tuple[float, int]] = {}
     for position, term in enumerate(present):
         if df[term] > CANDIDATES_PER_TERM and len(best) >= limit:
             break  # a very common term would only add an arbitrary capped subset: skip it
         dense = df[term] > n * DENSE_SHARE
-        for entry_id, text, length, item_id, passage_id in _entries_with(term, where, params, dense):
+        for row in _entries_with(term, where, params, dense):
+            entry_id, text, length, item_id, passage_id, kind, key = row
             if entry_id in seen:
                 continue
             seen.add(entry_id)
@@ -329,9 +475,9 @@ def rank(terms: list[str], *, limit: int = 10, **filters: str | None) -> list[tu
                 tf = padded.count(f" {t} ")
                 if tf:
                     score += idf[t] * tf * (K1 + 1) / (tf + norm)
-            key = ("item", item_id) if item_id else ("passage", passage_id)
-            if key not in best or (-score, entry_id) < (-best[key][0], best[key][1]):
-                best[key] = (score, entry_id)
+            unit = _unit(item_id, passage_id, kind, key)
+            if unit not in best or (-score, entry_id) < (-best[unit][0], best[unit][1]):
+                best[unit] = (score, entry_id)
         if len(best) >= limit:
             kth = sorted((s for s, _id in best.values()), reverse=True)[limit - 1]
             if kth > sum(bound[position + 1 :]):
@@ -374,13 +520,16 @@ def search(
 
 
 def _hit(entry: SearchEntry, score: float, wanted: set[str], analyzer: Analyzer) -> Hit:
+    code, slug, locator = None, None, ""
     if entry.kind == SearchEntry.Kind.ITEM:
-        code, slug, locator = entry.item.code, None, entry.item.number
+        code, locator = entry.item.code, entry.item.number
         url = reverse("catalogue:item", args=[code])
-    else:
+    elif entry.kind == SearchEntry.Kind.PASSAGE:
         passage = entry.passage
-        code, slug, locator = None, passage.document.slug, passage.locator
+        slug, locator = passage.document.slug, passage.locator
         url = reverse("library:document", args=[slug]) + f"#p-{passage.order}"
+    else:
+        url = _registered(entry.kind).url(entry.key)
     return Hit(
         type=entry.kind,
         code=code,

@@ -1,4 +1,5 @@
-"""API: GET /api/v1/search, ranked hits over catalogue items and passages."""
+"""API: GET /api/v1/search, ranked hits over catalogue items, passages and the registered sources
+(such as activities)."""
 
 from typing import Literal
 
@@ -20,7 +21,9 @@ class SearchParams(Schema):
     pillar: str | None = Field(None, max_length=60)
     kind: str | None = Field(None, max_length=60)
     document: str | None = Field(None, max_length=120)
-    type: Literal["item", "passage"] | None = None
+    type: str | None = Field(
+        None, max_length=32, description="item, passage, or a registered source such as activity"
+    )
     limit: int = Field(10, ge=1, le=search.MAX_LIMIT)
 
 
@@ -47,6 +50,12 @@ def search_endpoint(request: HttpRequest, params: Query[SearchParams]) -> dict |
     """Ranked hits for ``q``; an empty or meaningless query gives no hits, a query over 500
     characters a 422 problem."""
     policy.require_request(request, "search.query")
+    if params.type and params.type not in ("item", "passage", *search.SOURCES):
+        return problem(
+            422,
+            _("The query cannot be run."),
+            _("Unknown type of result: %(type)s.") % {"type": params.type[:32]},
+        )
     try:
         hits = search.search(
             params.q,

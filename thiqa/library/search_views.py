@@ -1,4 +1,5 @@
-"""The search page: one query box over catalogue items and passages, with filters."""
+"""The search page: one query box over catalogue items, passages and the entries other rooms
+register (activities...), with filters."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "search.query")
     q = request.GET.get("q", "").strip()
     chosen = {name: request.GET.get(name, "").strip()[:120] for name in FILTERS}
+    type_choices = [
+        ("item", _("Catalogue item")),
+        ("passage", _("Passage")),
+        *((name, source.label) for name, source in sorted(search.SOURCES.items())),
+    ]
     hits: list[search.Hit] = []
     error = ""
     if q:
@@ -30,7 +36,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 pillar=chosen["pillar"] or None,
                 kind=chosen["kind"] or None,
                 document=chosen["document"] or None,
-                entry_type=chosen["type"] if chosen["type"] in ("item", "passage") else None,
+                entry_type=chosen["type"] if chosen["type"] in dict(type_choices) else None,
                 limit=20,
             )
         except search.SearchError as exc:
@@ -50,7 +56,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "kinds": [t for t in terms if t.axis == Term.Axis.KIND],
             "documents": Document.objects.only("slug", "symbol", "file_name"),
             "language_choices": settings.LANGUAGES,
-            "type_choices": [("item", _("Catalogue item")), ("passage", _("Passage"))],
+            "type_choices": type_choices,
             "max_length": search.MAX_QUERY_LENGTH,
         },
     )

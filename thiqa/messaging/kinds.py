@@ -30,6 +30,7 @@ from thiqa.lib.bilingual import (
     in_language,
     join_list,
 )
+from thiqa.lib.sectors import sectors
 
 DATA = Path(__file__).parent / "data" / "kinds.yaml"
 FIELD_TYPES = ("text", "textarea", "choice", "multichoice", "datetime", "number", "indicators", "cves")
@@ -149,6 +150,7 @@ def parse(data: Any) -> dict[str, Kind]:
     except jsonschema.ValidationError as exc:
         raise KindsError(f"{DATA.name}: {'/'.join(map(str, exc.absolute_path))}: {exc.message}") from None
     lists = {name: tuple(Choice.from_data(c) for c in values) for name, values in data["lists"].items()}
+    lists.setdefault("sectors", sectors())  # the platform's one list of sectors
     kinds = {}
     for entry in data["kinds"]:
         fields = tuple(_field(f, lists, entry["code"]) for f in entry.get("fields", []))

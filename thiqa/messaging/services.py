@@ -15,10 +15,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import ApiToken, Membership, Participant, User
-from thiqa.accounts.services import ServiceError
+from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.audit.services import record
 from thiqa.catalogue.models import Item
 from thiqa.lib import files, tlp
@@ -34,12 +35,10 @@ MAX_BODY = 20_000
 MAX_ACK_HOURS = 30 * 24
 
 
-class InvalidMessage(ServiceError):
-    """A message that cannot be sent as it is; ``errors`` maps each field to its problems."""
+class InvalidMessage(InvalidInput):
+    """A message that cannot be sent as it is."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(" ".join(m for messages in errors.values() for m in messages))
-        self.errors = errors
+    title = gettext_lazy("The message cannot be sent.")
 
 
 @dataclass

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thiqa.accounts.models import Participant, ParticipantGroup
+from thiqa.lib.languages import LANGUAGES
 from thiqa.reporting.instruments import Instrument, Question, all_instruments
-from thiqa.reporting.models import ANSWER_LANGUAGES, Audience, Response
+from thiqa.reporting.models import Audience, Response
 
 STATUS_CHOICES = [("yes", _("Yes")), ("partly", _("Partly")), ("no", _("No"))]
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -73,7 +74,7 @@ class ResponseForm(forms.Form):
     """The editor: every question of the instrument (value, comment, English translation),
     the language of the answers and who may see the submission."""
 
-    language = forms.ChoiceField(label=_("Language of the answers"), choices=ANSWER_LANGUAGES)
+    language = forms.ChoiceField(label=_("Language of the answers"), choices=LANGUAGES)
     audience = forms.ChoiceField(
         label=_("Who may see the submission"), choices=Audience.choices, widget=forms.RadioSelect
     )

@@ -10,21 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thiqa.accounts.models import Participant, ParticipantGroup, User
+from thiqa.lib.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from thiqa.reporting.instruments import Instrument
-
-# The languages a response may be written in: the UN and OSCE languages.
-ANSWER_LANGUAGES = [
-    ("ar", "العربية"),
-    ("en", "English"),
-    ("fr", "Français"),
-    ("ru", "Русский"),
-    ("es", "Español"),
-    ("zh", "中文"),
-    ("de", "Deutsch"),
-    ("it", "Italiano"),
-]
 
 
 class Cycle(models.Model):
@@ -114,9 +103,7 @@ class Response(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="responses")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    language = models.CharField(
-        _("language of the answers"), max_length=5, choices=ANSWER_LANGUAGES, default="en"
-    )
+    language = models.CharField(_("language of the answers"), max_length=5, choices=LANGUAGES, default="en")
     answers = models.JSONField(default=dict, blank=True)
     audience = models.CharField(
         _("audience"), max_length=12, choices=Audience.choices, default=Audience.SECRETARIAT

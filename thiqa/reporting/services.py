@@ -19,18 +19,19 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import Membership, Participant, ParticipantGroup, User
-from thiqa.accounts.services import ServiceError
+from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.audit.services import record
 from thiqa.catalogue.parameters import MissingParameter, parameters
 from thiqa.lib import files
+from thiqa.lib.languages import LANGUAGES
 from thiqa.lib.text import analyze
 from thiqa.mail.services import enqueue_many
 from thiqa.reporting.instruments import AnswerErrors, Instrument, all_instruments, clean_answers
 from thiqa.reporting.models import (
-    ANSWER_LANGUAGES,
     Audience,
     Cycle,
     CycleReminder,
@@ -44,13 +45,10 @@ Status = Response.Status
 MAX_QUESTION = 5_000
 
 
-class InvalidResponse(ServiceError):
-    """Answers or settings that cannot be saved; ``errors`` maps each question or field to
-    its problems."""
+class InvalidResponse(InvalidInput):
+    """Answers or settings of a response that cannot be saved."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(" ".join(m for messages in errors.values() for m in messages))
-        self.errors = errors
+    title = gettext_lazy("The response cannot be saved.")
 
 
 # --- cycles ---------------------------------------------------------------------------------------
@@ -227,7 +225,7 @@ def _clean(
 def _check_settings(
     response: Response, language: str, audience: str, chosen: list[Participant], errors: dict[str, list[str]]
 ) -> None:
-    if language not in dict(ANSWER_LANGUAGES):
+    if language not in dict(LANGUAGES):
         errors["language"] = [_("Choose the language the answers are written in.")]
     if audience not in Audience.values:
         errors["audience"] = [_("Choose who may see the submission.")]

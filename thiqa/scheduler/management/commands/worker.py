@@ -1,5 +1,6 @@
 import logging
 import os
+import signal
 import socket
 import threading
 import time
@@ -30,11 +31,21 @@ def run_scheduler(stop: threading.Event, every: float) -> None:
 
 
 class ThiqaWorker(Worker):
-    """django-tasks-db's worker, which on SIGTERM also asks long loops to stop between steps."""
+    """django-tasks-db's worker, which on SIGTERM also asks long loops to stop between steps.
+
+    Between tasks, the library's handler exits at once with ``sys.exit``, raised wherever the
+    main thread happens to be: in the middle of the COMMIT that claims the next task, that
+    leaves the connection unusable and the worker exits with an error. Here the first signal
+    only ends the loop, which checks it at every poll (within ``--interval``); a second one
+    still stops at once."""
 
     def shutdown(self, signum: int, frame: FrameType | None) -> None:
         shutdown.request()
-        super().shutdown(signum, frame)
+        if not self.running:
+            super().shutdown(signum, frame)  # the second signal: stop now
+            return
+        logger.warning("received %s; stopping after the step in hand", signal.strsignal(signum))
+        self.running = False
 
 
 class Command(BaseCommand):

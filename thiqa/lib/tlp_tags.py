@@ -1,4 +1,5 @@
-"""Template filters that show a TLP label as the standard asks: coloured, with its meaning."""
+"""Template filters that show a TLP label as the standard asks: coloured, with its meaning
+(``{% load tlp %}``, registered in the settings' TEMPLATES libraries)."""
 
 from django import template
 from django.utils.html import format_html

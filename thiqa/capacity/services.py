@@ -1,0 +1,506 @@
+"""Capacity building: post, edit and close needs and offers; ask to engage, accept, decline,
+withdraw; record a State's national CIRT status.
+
+Every write asks the policy, is checked whole before anything is written (each field's
+problems together, so a page or an API client can show them all), runs in one transaction and
+is audited. The audit records name codes and ids, not the texts people wrote.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from thiqa.accounts import policy
+from thiqa.accounts.models import Membership, Participant, User
+from thiqa.accounts.services import InvalidInput, ServiceError
+from thiqa.audit.services import record
+from thiqa.capacity.models import CirtStatus, Engagement, Need, Offer, Posting
+from thiqa.capacity.vocabulary import LANGUAGES, SupportKind, pillars, regions
+from thiqa.catalogue.models import Item
+from thiqa.lib.bilingual import join_list
+from thiqa.lib.text import analyze
+from thiqa.mail.services import enqueue_many
+
+MIN_TITLE, MAX_TITLE = 3, 200
+MAX_DESCRIPTION = 10_000
+MAX_ITEMS = 20
+MAX_MESSAGE = 5_000
+MAX_SOURCES, MAX_SOURCE = 10, 500
+FIRST_ASSESSMENT_YEAR = 1990  # well before the first national CERTs' readiness assessments
+
+PostingT = TypeVar("PostingT", Need, Offer)
+Status = Engagement.Status
+
+
+class InvalidCapacityInput(InvalidInput):
+    """A need, an offer, a request to engage, an answer or a CIRT status that cannot be saved
+    as it is; ``errors`` maps each field to its problems (the API answers 422 with them)."""
+
+    title = gettext_lazy("The capacity-building entry cannot be saved.")
+
+
+@dataclass
+class PostingDraft:
+    """A need or an offer as written, before validation."""
+
+    title: str
+    description: str
+    pillars: list[str]
+    regions: list[str]
+    languages: list[str]
+    kinds: list[str]
+    items: list[str] = field(default_factory=list)  # catalogue codes, e.g. "un-gge-2013-32b"
+    valid_until: date | None = None
+
+
+# --- needs and offers -----------------------------------------------------------------------------
+
+
+def post_need(
+    user: User, participant: Participant, draft: PostingDraft, *, request: HttpRequest | None = None
+) -> Need:
+    return _post(Need, user, participant, draft, request)
+
+
+def post_offer(
+    user: User, participant: Participant, draft: PostingDraft, *, request: HttpRequest | None = None
+) -> Offer:
+    return _post(Offer, user, participant, draft, request)
+
+
+def _post(
+    model: type[PostingT],
+    user: User,
+    participant: Participant,
+    draft: PostingDraft,
+    request: HttpRequest | None,
+) -> PostingT:
+    policy.require(user, "capacity.post", participant)
+    if not participant.is_active:
+        raise InvalidCapacityInput({"participant": [_("This participant is no longer active.")]})
+    fields, items = clean_posting(draft)
+    with transaction.atomic():
+        posting = model.objects.create(participant=participant, posted_by=user, **fields)
+        posting.items.set(items)
+        record(
+            f"capacity.{_kind(posting)}_posted",
+            actor=user,
+            target=posting,
+            data=_audit_data(posting, items),
+            request=request,
+        )
+    return posting
+
+
+def update_posting(
+    user: User, posting: PostingT, draft: PostingDraft, *, request: HttpRequest | None = None
+) -> PostingT:
+    """Replace what a need or an offer says (its participant and history stay)."""
+    policy.require(user, "capacity.edit", posting)
+    fields, items = clean_posting(draft)
+    with transaction.atomic():
+        type(posting).objects.filter(pk=posting.pk).update(updated_at=timezone.now(), **fields)
+        posting.refresh_from_db()
+        posting.items.set(items)
+        record(
+            f"capacity.{_kind(posting)}_updated",
+            actor=user,
+            target=posting,
+            data=_audit_data(posting, items),
+            request=request,
+        )
+    return posting
+
+
+def close_posting(user: User, posting: Posting, *, request: HttpRequest | None = None) -> None:
+    """Close a need (met, or no longer wanted) or an offer (no longer available). Requests
+    still waiting for an answer stay; they can be answered or withdrawn."""
+    policy.require(user, "capacity.close", posting)
+    with transaction.atomic():
+        closed = type(posting).objects.filter(pk=posting.pk, status=Posting.Status.OPEN)
+        if not closed.update(status=Posting.Status.CLOSED, closed_at=timezone.now()):
+            raise ServiceError(_("This is already closed."))
+        record(f"capacity.{_kind(posting)}_closed", actor=user, target=posting, request=request)
+    posting.refresh_from_db()
+
+
+def clean_posting(draft: PostingDraft) -> tuple[dict[str, Any], list[Item]]:
+    """The one validation of a need or an offer (pages, API, demo): the fields to store and
+    the catalogue items, or :class:`InvalidCapacityInput` naming every problem."""
+    errors: dict[str, list[str]] = {}
+    title, description = (draft.title or "").strip(), (draft.description or "").strip()
+    if not MIN_TITLE <= len(title) <= MAX_TITLE:
+        errors["title"] = [
+            _("Give a title of %(min)d to %(max)d characters.") % {"min": MIN_TITLE, "max": MAX_TITLE}
+        ]
+    if not description or len(description) > MAX_DESCRIPTION:
+        errors["description"] = [
+            _("Describe it in at most %(limit)d characters.") % {"limit": MAX_DESCRIPTION}
+        ]
+    fields = {
+        "title": title,
+        "description": description,
+        "pillars": _codes(draft.pillars, pillars(), "pillars", errors),
+        "regions": _codes(draft.regions, {r.code: r.label for r in regions().values()}, "regions", errors),
+        "languages": _codes(draft.languages, LANGUAGES, "languages", errors),
+        "kinds": _codes(draft.kinds, dict(SupportKind.choices), "kinds", errors),
+        "valid_until": draft.valid_until,
+        "search_terms": " " + " ".join(dict.fromkeys(analyze(f"{title} {description}"))) + " ",
+    }
+    items = _items(draft.items, errors)
+    if draft.valid_until is not None and draft.valid_until < timezone.localdate():
+        errors["valid_until"] = [_("The end date cannot be in the past.")]
+    if errors:
+        raise InvalidCapacityInput(errors)
+    return fields, items
+
+
+def _codes(values: Any, known: dict[str, Any], name: str, errors: dict[str, list[str]]) -> list[str]:
+    """Codes from a closed list, in the list's order, without repeats."""
+    values = [values] if isinstance(values, str) else list(values or [])
+    given = [str(v).strip() for v in values if str(v).strip()]
+    unknown = [v for v in given if v not in known]
+    if unknown:
+        errors[name] = [_unknown_message(name, unknown, list(known))]
+    elif not given:
+        errors[name] = [_missing_message(name)]
+    return [code for code in known if code in given]
+
+
+def _missing_message(name: str) -> str:
+    return {
+        "pillars": _("Choose at least one GCA pillar."),
+        "regions": _("Choose at least one region."),
+        "languages": _("Choose at least one language."),
+        "kinds": _("Choose at least one kind of support."),
+    }[name]
+
+
+def _unknown_message(name: str, unknown: list[str], choices: list[str]) -> str:
+    values = {"codes": ", ".join(u[:40] for u in unknown[:10]), "choices": ", ".join(choices)}
+    return {
+        "pillars": _("Unknown GCA pillars: %(codes)s. Choose from: %(choices)s."),
+        "regions": _("Unknown regions: %(codes)s. Choose from: %(choices)s."),
+        "languages": _("Unknown languages: %(codes)s. Use ISO 639-1 codes from this list: %(choices)s."),
+        "kinds": _("Unknown kinds of support: %(codes)s. Choose from: %(choices)s."),
+    }[name] % values
+
+
+def _items(codes: list[str], errors: dict[str, list[str]]) -> list[Item]:
+    codes = list(dict.fromkeys(str(c).strip() for c in codes or [] if str(c).strip()))
+    if len(codes) > MAX_ITEMS:
+        errors["items"] = [_("Name at most %(limit)d catalogue items.") % {"limit": MAX_ITEMS}]
+        return []
+    found = {i.code: i for i in Item.objects.filter(code__in=codes, is_active=True)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        errors["items"] = [_("Unknown catalogue items: %(codes)s.") % {"codes": ", ".join(missing[:10])}]
+    return [found[c] for c in codes if c in found]
+
+
+def _kind(posting: Posting) -> str:
+    return "need" if isinstance(posting, Need) else "offer"
+
+
+def _audit_data(posting: Posting, items: list[Item]) -> dict[str, Any]:
+    return {
+        "participant": posting.participant.code,
+        "pillars": posting.pillars,
+        "items": [i.code for i in items],
+        "regions": posting.regions,
+        "languages": posting.languages,
+    }
+
+
+# --- requests to engage ---------------------------------------------------------------------------
+
+
+def request_engagement(
+    user: User,
+    need: Need,
+    offer: Offer,
+    message: str,
+    *,
+    side: str | None = None,
+    request: HttpRequest | None = None,
+) -> Engagement:
+    """Ask the other side to work together on ``need`` with ``offer``. ``side`` says which
+    side the asker writes for ("need" or "offer"); it may be left out when they write for one
+    side only."""
+    policy.require(user, "capacity.engage", (need, offer))
+    if need.participant_id == offer.participant_id:
+        raise InvalidCapacityInput({"offer": [_("A participant cannot ask itself to engage.")]})
+    side = _asking_side(user, need, offer, side)
+    text = (message or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not text or len(text) > MAX_MESSAGE:
+        errors["message"] = [_("Write your message, at most %(limit)d characters.") % {"limit": MAX_MESSAGE}]
+    if not need.is_current() or not offer.is_current():
+        errors["status"] = [_("Both the need and the offer must be open.")]
+    if errors:
+        raise InvalidCapacityInput(errors)
+    try:
+        with transaction.atomic():
+            engagement = Engagement.objects.create(
+                need=need, offer=offer, side=side, message=text, requested_by=user
+            )
+            record(
+                "capacity.engagement_requested",
+                actor=user,
+                target=engagement,
+                data={"need": need.pk, "offer": offer.pk, "side": side},
+                request=request,
+            )
+            _notify_asked(engagement)
+    except IntegrityError:
+        raise ServiceError(
+            _("A request to engage on this need and offer is already proposed or accepted.")
+        ) from None
+    return engagement
+
+
+def _asking_side(user: User, need: Need, offer: Offer, side: str | None) -> str:
+    writes = {pid for pid, role in policy.roles_of(user).items() if role in policy.WRITING_ROLES}
+    sides = [
+        s
+        for s, p in ((Engagement.Side.NEED, need), (Engagement.Side.OFFER, offer))
+        if p.participant_id in writes
+    ]
+    if side is None and len(sides) == 1:
+        return sides[0]
+    if side in sides:
+        return str(side)
+    raise InvalidCapacityInput(
+        {"side": [_("Say whether you ask for the side in need or for the offering side.")]}
+    )
+
+
+def accept(
+    user: User, engagement: Engagement, reason: str = "", *, request: HttpRequest | None = None
+) -> None:
+    """The side that was asked agrees to work together."""
+    policy.require(user, "capacity.answer", engagement)
+    _settle(user, engagement, Status.ACCEPTED, reason, request, required=False)
+
+
+def decline(user: User, engagement: Engagement, reason: str, *, request: HttpRequest | None = None) -> None:
+    """The side that was asked says no, and why."""
+    policy.require(user, "capacity.answer", engagement)
+    _settle(user, engagement, Status.DECLINED, reason, request, required=True)
+
+
+def withdraw(
+    user: User, engagement: Engagement, reason: str = "", *, request: HttpRequest | None = None
+) -> None:
+    """The side that asked takes its request back before it is answered."""
+    policy.require(user, "capacity.withdraw", engagement)
+    _settle(user, engagement, Status.WITHDRAWN, reason, request, required=False)
+
+
+def _settle(
+    user: User,
+    engagement: Engagement,
+    status: str,
+    reason: str,
+    request: HttpRequest | None,
+    *,
+    required: bool,
+) -> None:
+    """Move a proposed request to its final state, once: a second answer is refused."""
+    reason = (reason or "").strip()
+    if (required and not reason) or len(reason) > MAX_MESSAGE:
+        raise InvalidCapacityInput(
+            {"reason": [_("Give the reason, at most %(limit)d characters.") % {"limit": MAX_MESSAGE}]}
+        )
+    with transaction.atomic():
+        locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
+        if locked.status != Status.PROPOSED:
+            raise ServiceError(
+                _("This request is already %(status)s; it cannot change any more.")
+                % {"status": locked.get_status_display().lower()}
+            )
+        Engagement.objects.filter(pk=locked.pk).update(
+            status=status, reason=reason, answered_by=user, answered_at=timezone.now()
+        )
+        engagement.refresh_from_db()
+        record(
+            f"capacity.engagement_{status}",
+            actor=user,
+            target=engagement,
+            data={"need": engagement.need_id, "offer": engagement.offer_id},
+            request=request,
+        )
+        _notify_settled(engagement)
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+def _focal_points(participant: Participant) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__participant=participant,
+            memberships__role=Membership.Role.FOCAL_POINT,
+            memberships__is_active=True,
+            is_active=True,
+        ).order_by("pk")
+    )
+
+
+def _notify(
+    participant: Participant, engagement: Engagement, compose: Callable[[], tuple[str, str]], purpose: str
+) -> None:
+    """E-mail ``participant``'s focal points, each in their own language, with a link."""
+    url = settings.SITE_URL + reverse("capacity:engagement", args=[engagement.pk])
+    messages = []
+    for person in _focal_points(participant):
+        with translation.override(person.language):
+            subject, body = compose()
+            messages.append(EmailMessage(subject, f"{body}\n{url}\n", to=[person.email]))
+    if messages:
+        enqueue_many(messages, purpose=purpose)
+
+
+def _notify_asked(engagement: Engagement) -> None:
+    asking, need, offer = engagement.asking, engagement.need, engagement.offer
+
+    def compose() -> tuple[str, str]:
+        return (
+            _("%(participant)s asks to engage on capacity building") % {"participant": asking.name},
+            _(
+                "%(participant)s asks to work with you on the need “%(need)s” with the offer “%(offer)s”. "
+                "Read the request and accept or decline it here:"
+            )
+            % {"participant": asking.name, "need": need.title, "offer": offer.title},
+        )
+
+    _notify(engagement.asked, engagement, compose, "capacity.engagement_requested")
+
+
+def _notify_settled(engagement: Engagement) -> None:
+    """Tell the asker of an answer, and the asked side of a withdrawal."""
+    status = engagement.status
+    to = engagement.asked if status == Status.WITHDRAWN else engagement.asking
+    by = engagement.asking if status == Status.WITHDRAWN else engagement.asked
+
+    def compose() -> tuple[str, str]:
+        subjects = {
+            Status.ACCEPTED: _("%(participant)s accepted your request to engage"),
+            Status.DECLINED: _("%(participant)s declined your request to engage"),
+            Status.WITHDRAWN: _("%(participant)s withdrew its request to engage"),
+        }
+        subject = subjects[Status(status)] % {"participant": by.name}
+        body = _("About the need “%(need)s” and the offer “%(offer)s”. See the request here:") % {
+            "need": engagement.need.title,
+            "offer": engagement.offer.title,
+        }
+        return subject, body
+
+    _notify(to, engagement, compose, f"capacity.engagement_{status}")
+
+
+# --- national CIRT status ------------------------------------------------------------------------
+
+
+@dataclass
+class CirtDraft:
+    status: str
+    assessment_done: bool = False
+    assessment_year: int | None = None
+    sources: list[str] = field(default_factory=list)  # URLs or short references
+
+
+def set_cirt_status(
+    user: User, participant: Participant, draft: CirtDraft, *, request: HttpRequest | None = None
+) -> CirtStatus:
+    """Record where a State stands with its national CIRT (its focal point or the secretariat)."""
+    policy.require(user, "capacity.cirt_edit", participant)
+    fields = clean_cirt(draft)
+    with transaction.atomic():
+        previous = CirtStatus.objects.filter(participant=participant).values_list("status", flat=True).first()
+        status, _created = CirtStatus.objects.update_or_create(
+            participant=participant,
+            defaults={**fields, "updated_by": user, "updated_at": timezone.now(), "is_sample": False},
+        )
+        record(
+            "capacity.cirt_updated",
+            actor=user,
+            target=status,
+            data={
+                "participant": participant.code,
+                "status": status.status,
+                "previous": previous,
+                "assessment_done": status.assessment_done,
+                "assessment_year": status.assessment_year,
+            },
+            request=request,
+        )
+    return status
+
+
+def clean_cirt(draft: CirtDraft) -> dict[str, Any]:
+    """The one validation of a CIRT status (page and API)."""
+    errors: dict[str, list[str]] = {}
+    if draft.status not in CirtStatus.Level.values:
+        errors["status"] = [
+            _("Choose the status of the national CIRT: %(choices)s.")
+            % {"choices": join_list([str(label) for label in CirtStatus.Level.labels])}
+        ]
+    year = draft.assessment_year
+    this_year = timezone.localdate().year
+    if draft.assessment_done and (year is None or not FIRST_ASSESSMENT_YEAR <= year <= this_year):
+        errors["assessment_year"] = [
+            _("Give the year of the readiness assessment, from %(first)d to %(last)d.")
+            % {"first": FIRST_ASSESSMENT_YEAR, "last": this_year}
+        ]
+    elif not draft.assessment_done and year is not None:
+        errors["assessment_year"] = [_("Give a year only when a readiness assessment was done.")]
+    sources = _sources(draft.sources, errors)
+    if errors:
+        raise InvalidCapacityInput(errors)
+    return {
+        "status": draft.status,
+        "assessment_done": draft.assessment_done,
+        "assessment_year": year if draft.assessment_done else None,
+        "sources": sources,
+    }
+
+
+def split_sources(text: str) -> list[str]:
+    """Sources typed one per line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+_URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+def _sources(values: list[str], errors: dict[str, list[str]]) -> list[str]:
+    """References: web addresses (checked) or short texts ("Ministry decree 12/2024")."""
+    sources = list(dict.fromkeys(s.strip() for s in values or [] if s and s.strip()))
+    problems = []
+    if len(sources) > MAX_SOURCES:
+        problems.append(_("Give at most %(limit)d sources.") % {"limit": MAX_SOURCES})
+    for source in sources:
+        if len(source) > MAX_SOURCE:
+            problems.append(_("A source is at most %(limit)d characters long.") % {"limit": MAX_SOURCE})
+        elif _URL_LIKE.match(source):
+            try:
+                URLValidator(schemes=["http", "https"])(source)
+            except ValidationError:
+                problems.append(_("“%(source)s” is not a valid web address.") % {"source": source[:80]})
+    if problems:
+        errors["sources"] = problems
+    return sources

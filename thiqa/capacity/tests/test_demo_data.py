@@ -1,0 +1,29 @@
+"""The demo's capacity building: sample needs and offers that match, a request waiting for
+France's answer, and invented CIRT statuses that the page says are samples."""
+
+from django.test import Client
+
+from thiqa.accounts.models import User
+from thiqa.capacity import matching
+from thiqa.capacity.demo_data import load
+from thiqa.capacity.models import CirtStatus, Engagement, Need, Offer
+
+
+def test_the_demo_loads_matching_samples_once(demo):
+    assert Need.objects.filter(is_sample=True).count() == 3
+    assert Offer.objects.filter(is_sample=True).count() == 3
+    egypt = Need.objects.get(participant__code="EG")
+    best = matching.offers_for(egypt)[0]
+    assert best.posting.participant.code == "FR" and "A/68/98 32(b)" in best.explanation
+    assert set(Engagement.objects.values_list("status", flat=True)) == {"proposed", "accepted"}
+    statuses = CirtStatus.objects.all()
+    assert statuses.count() > 100 and all(s.is_sample for s in statuses)
+    assert not statuses.filter(participant__code="EG").exists()  # left for Egypt's focal point
+    assert load() == ["Capacity: sample needs, offers and CIRT statuses already loaded."]
+
+
+def test_the_demo_focal_point_of_france_has_a_request_to_answer(demo):
+    client = Client()
+    client.force_login(User.objects.get(email="focal.fr@thiqa.example"))
+    assert "request to engage on capacity building waits for your answer" in client.get("/").content.decode()
+    assert "Sample data." in client.get("/capacity/cirt/").content.decode()
