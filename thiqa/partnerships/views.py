@@ -223,6 +223,8 @@ def _value(arrangement: Arrangement, name: str) -> str:
         return labels[name]
     display = getattr(arrangement, f"get_{name}_display", None)
     value = display() if display else getattr(arrangement, name)
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     return "" if value in (None, "") else str(value)
 
 

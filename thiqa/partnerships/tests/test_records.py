@@ -104,3 +104,11 @@ def test_browse_by_purpose_sector_and_model(focal_point, participant):
     ids = [str(a.pk) for a in Arrangement.objects.all()]
     compare = client.get("/partnerships/compare/", {"a": ids}).content.decode()
     assert "Energy ISAC" in compare and "Health campaign" in compare
+
+
+def test_yes_and_no_are_words_on_the_page(focal_point, participant):
+    arrangement = services.register(focal_point, participant, record(non_national_members=True))
+    client = Client()
+    client.force_login(focal_point)
+    page = client.get(f"/partnerships/{arrangement.pk}/").content.decode()
+    assert "members from other countries allowed" in page.lower() and "True" not in page
