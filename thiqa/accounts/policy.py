@@ -57,6 +57,11 @@ def in_community(user: User) -> bool:
     return bool(roles_of(user))
 
 
+def _writes_for(user: User, participant_id: int | None) -> bool:
+    """Holds a role that writes (secretariat, focal point, member) in this participant."""
+    return participant_id is not None and roles_of(user).get(participant_id) in WRITING_ROLES
+
+
 def _manages_participant(user: User, participant: Participant) -> bool:
     return is_secretariat(user) or is_focal_point_of(user, participant)
 
@@ -304,10 +309,6 @@ def _inside(user: User, arrangement: Any) -> bool:
     return bool(set(roles_of(user)) & arrangement.active_member_ids())
 
 
-def _writes_for(user: User, participant_id: int) -> bool:
-    return roles_of(user).get(participant_id) in WRITING_ROLES
-
-
 def _may_register_arrangement(user: User, participant: Any) -> bool:
     if participant is None:
         return any(role in WRITING_ROLES for role in roles_of(user).values())
@@ -343,10 +344,6 @@ def _may_publish_arrangement(user: User, arrangement: Any) -> bool:
 # A request to engage is made by either side and answered by the other; it is seen by both
 # sides' people and the secretariat (which coordinates, GCA guideline 4.8(c)).
 # ``EngagementQuerySet.visible_to`` mirrors ``capacity.view_engagement``.
-
-
-def _writes_for(user: User, participant_id: int | None) -> bool:
-    return participant_id is not None and roles_of(user).get(participant_id) in WRITING_ROLES
 
 
 def _may_post_capacity(user: User, participant: Participant | None) -> bool:
