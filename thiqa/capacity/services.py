@@ -14,17 +14,16 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thiqa.accounts import policy
-from thiqa.accounts.models import Membership, Participant, User
+from thiqa.accounts.models import Participant, User
 from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.audit.services import record
 from thiqa.capacity.models import CirtStatus, Engagement, Need, Offer, Posting
@@ -32,7 +31,7 @@ from thiqa.capacity.vocabulary import LANGUAGES, SupportKind, pillars, regions
 from thiqa.catalogue.models import Item
 from thiqa.lib.bilingual import join_list
 from thiqa.lib.text import analyze
-from thiqa.mail.services import enqueue_many
+from thiqa.mail.services import notify_focal_points
 
 MIN_TITLE, MAX_TITLE = 3, 200
 MAX_DESCRIPTION = 10_000
@@ -349,29 +348,17 @@ def _settle(
 # --- notifications -------------------------------------------------------------------------------
 
 
-def _focal_points(participant: Participant) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__participant=participant,
-            memberships__role=Membership.Role.FOCAL_POINT,
-            memberships__is_active=True,
-            is_active=True,
-        ).order_by("pk")
-    )
-
-
 def _notify(
     participant: Participant, engagement: Engagement, compose: Callable[[], tuple[str, str]], purpose: str
 ) -> None:
     """E-mail ``participant``'s focal points, each in their own language, with a link."""
     url = settings.SITE_URL + reverse("capacity:engagement", args=[engagement.pk])
-    messages = []
-    for person in _focal_points(participant):
-        with translation.override(person.language):
-            subject, body = compose()
-            messages.append(EmailMessage(subject, f"{body}\n{url}\n", to=[person.email]))
-    if messages:
-        enqueue_many(messages, purpose=purpose)
+
+    def with_link() -> tuple[str, str]:
+        subject, body = compose()
+        return subject, f"{body}\n{url}\n"
+
+    notify_focal_points(participant.pk, with_link, purpose=purpose)
 
 
 def _notify_asked(engagement: Engagement) -> None:

@@ -15,12 +15,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from thiqa.accounts import policy
-from thiqa.accounts.models import Membership, Participant, User
+from thiqa.accounts.models import Participant, User
 from thiqa.accounts.services import ServiceError
 from thiqa.audit.services import record
 from thiqa.catalogue.parameters import parameter
 from thiqa.directory.models import Contact, Nomination, Reminder, Structure, due_on
-from thiqa.mail.services import enqueue
+from thiqa.mail.services import enqueue, notify_focal_points
 
 CBM8 = "osce-cbm-8"
 CONTACT_FIELDS = [
@@ -362,30 +362,19 @@ def send_reminders(today: date | None = None) -> int:
 
 
 def _remind(standing: Currency, kind: str) -> None:
-    focal_points = User.objects.filter(
-        memberships__participant=standing.participant,
-        memberships__role=Membership.Role.FOCAL_POINT,
-        memberships__is_active=True,
-        is_active=True,
-    )
     url = settings.SITE_URL + reverse("directory:participant", args=[standing.participant.code])
-    for person in focal_points:
-        with translation.override(person.language):
-            subject = (
-                _("Thiqa directory: re-confirmation of your contacts is overdue")
-                if kind == Reminder.Kind.OVERDUE
-                else _("Thiqa directory: please re-confirm your contacts")
-            )
-            body = render_to_string(
-                "directory/email/reminder.txt",
-                {
-                    "standing": standing,
-                    "overdue": kind == Reminder.Kind.OVERDUE,
-                    "url": url,
-                    "person": person,
-                },
-            )
-        enqueue(EmailMessage(subject, body, to=[person.email]), purpose="directory.reminder")
+    overdue = kind == Reminder.Kind.OVERDUE
+
+    def compose() -> tuple[str, str]:
+        subject = (
+            _("Thiqa directory: re-confirmation of your contacts is overdue")
+            if overdue
+            else _("Thiqa directory: please re-confirm your contacts")
+        )
+        context = {"standing": standing, "overdue": overdue, "url": url}
+        return subject, render_to_string("directory/email/reminder.txt", context)
+
+    notify_focal_points(standing.participant.pk, compose, purpose="directory.reminder")
     record(
         "directory.reminded", target=standing.participant, data={"kind": kind, "due_on": str(standing.due_on)}
     )

@@ -7,7 +7,7 @@ import re
 import smtplib
 import socket
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from email.generator import BytesGenerator
@@ -21,8 +21,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import make_msgid
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from thiqa.accounts.models import Membership, User
 from thiqa.accounts.policy import require
 from thiqa.audit.services import record
 from thiqa.lib import shutdown
@@ -66,6 +67,26 @@ def enqueue_many(messages: Iterable[EmailMessage], *, purpose: str = "") -> list
             created = OutboundMessage.objects.bulk_create(rows)
         _start_delivery()
     return created
+
+
+def notify_focal_points(participant_id: int, compose: Callable[[], tuple[str, str]], *, purpose: str) -> int:
+    """E-mail the active focal points of a participant, each in their own language:
+    ``compose`` runs in that language and returns the subject and the body. Returns how
+    many messages were queued."""
+    people = User.objects.filter(
+        memberships__participant=participant_id,
+        memberships__role=Membership.Role.FOCAL_POINT,
+        memberships__is_active=True,
+        is_active=True,
+    ).order_by("pk")
+    messages = []
+    for person in people:
+        with translation.override(person.language):
+            subject, body = compose()
+        messages.append(EmailMessage(subject, body, to=[person.email]))
+    if messages:
+        enqueue_many(messages, purpose=purpose)
+    return len(messages)
 
 
 def _copy_rows(connection: Any, rows: list[OutboundMessage]) -> list[OutboundMessage]:

@@ -9,22 +9,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thiqa.accounts import policy
-from thiqa.accounts.models import Membership as Role
 from thiqa.accounts.models import Participant, User
 from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.audit.services import record
 from thiqa.directory.models import Contact
 from thiqa.lib.text import analyze
-from thiqa.mail.services import enqueue_many
+from thiqa.mail.services import notify_focal_points
 from thiqa.partnerships.forms import ArrangementForm
 from thiqa.partnerships.models import Arrangement, Goal, Member, Post, Progress, Vetting
 
@@ -178,26 +176,16 @@ def request_to_join(
 
 
 def _tell_owner(arrangement: Arrangement, participant: Participant) -> None:
-    people = User.objects.filter(
-        memberships__participant=arrangement.owner_id,
-        memberships__role=Role.Role.FOCAL_POINT,
-        memberships__is_active=True,
-        is_active=True,
-    )
     url = settings.SITE_URL + reverse("partnerships:arrangement", args=[arrangement.pk])
-    messages = []
-    for person in people:
-        with translation.override(person.language):
-            messages.append(
-                EmailMessage(
-                    _("%(participant)s asks to join %(arrangement)s")
-                    % {"participant": participant.name, "arrangement": arrangement.name},
-                    _("Accept or decline the request here:") + f"\n{url}\n",
-                    to=[person.email],
-                )
-            )
-    if messages:
-        enqueue_many(messages, purpose="partnerships.join_request")
+
+    def compose() -> tuple[str, str]:
+        subject = _("%(participant)s asks to join %(arrangement)s") % {
+            "participant": participant.name,
+            "arrangement": arrangement.name,
+        }
+        return subject, _("Accept or decline the request here:") + f"\n{url}\n"
+
+    notify_focal_points(arrangement.owner_id, compose, purpose="partnerships.join_request")
 
 
 def decide(

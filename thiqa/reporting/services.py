@@ -12,24 +12,23 @@ from typing import Any
 import jsonschema
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thiqa.accounts import policy
-from thiqa.accounts.models import Membership, Participant, ParticipantGroup, User
+from thiqa.accounts.models import Participant, ParticipantGroup, User
 from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.audit.services import record
 from thiqa.catalogue.parameters import MissingParameter, parameters
 from thiqa.lib import files
 from thiqa.lib.languages import LANGUAGES
 from thiqa.lib.text import analyze
-from thiqa.mail.services import enqueue_many
+from thiqa.mail.services import notify_focal_points
 from thiqa.reporting.instruments import AnswerErrors, Instrument, all_instruments, clean_answers
 from thiqa.reporting.models import (
     Audience,
@@ -440,27 +439,16 @@ def answer(
 
 def _notify_question(response: Response, question: SubmissionQuestion) -> None:
     """Tell the submitting participant's focal points that a question waits for them."""
-    people = User.objects.filter(
-        memberships__participant=response.participant,
-        memberships__role=Membership.Role.FOCAL_POINT,
-        memberships__is_active=True,
-        is_active=True,
-    )
     url = settings.SITE_URL + reverse("reporting:response", args=[response.pk]) + f"#q{question.pk}"
-    messages = []
-    for person in people:
-        with translation.override(person.language):
-            messages.append(
-                EmailMessage(
-                    _("A question about your submission to %(cycle)s") % {"cycle": response.cycle.title},
-                    _("%(participant)s asked a question about your submission. Read and answer it here:")
-                    % {"participant": question.asked_for.name}
-                    + f"\n{url}\n",
-                    to=[person.email],
-                )
-            )
-    if messages:
-        enqueue_many(messages, purpose="reporting.question")
+
+    def compose() -> tuple[str, str]:
+        subject = _("A question about your submission to %(cycle)s") % {"cycle": response.cycle.title}
+        body = _("%(participant)s asked a question about your submission. Read and answer it here:") % {
+            "participant": question.asked_for.name
+        }
+        return subject, f"{body}\n{url}\n"
+
+    notify_focal_points(response.participant_id, compose, purpose="reporting.question")
 
 
 # --- reminders ------------------------------------------------------------------------------------
@@ -484,30 +472,22 @@ def send_reminders(today: date | None = None) -> int:
 
 
 def _remind(cycle: Cycle, participant: Participant, kind: str) -> int:
-    people = User.objects.filter(
-        memberships__participant=participant,
-        memberships__role=Membership.Role.FOCAL_POINT,
-        memberships__is_active=True,
-        is_active=True,
-    )
     url = settings.SITE_URL + reverse("reporting:cycle", args=[cycle.pk])
-    messages = []
-    for person in people:
-        with translation.override(person.language):
-            due = formats.date_format(cycle.due_on)
-            subject = (
-                _("Overdue: %(cycle)s was due on %(date)s")
-                if kind == CycleReminder.Kind.OVERDUE
-                else _("Reminder: %(cycle)s is due on %(date)s")
-            ) % {"cycle": cycle.title, "date": due}
-            body = _("%(participant)s has not submitted its response yet. Prepare and submit it here:") % {
-                "participant": participant.name
-            }
-            messages.append(EmailMessage(subject, f"{body}\n{url}\n", to=[person.email]))
-    if messages:
-        enqueue_many(messages, purpose="reporting.reminder")
+
+    def compose() -> tuple[str, str]:
+        subject = (
+            _("Overdue: %(cycle)s was due on %(date)s")
+            if kind == CycleReminder.Kind.OVERDUE
+            else _("Reminder: %(cycle)s is due on %(date)s")
+        ) % {"cycle": cycle.title, "date": formats.date_format(cycle.due_on)}
+        body = _("%(participant)s has not submitted its response yet. Prepare and submit it here:") % {
+            "participant": participant.name
+        }
+        return subject, f"{body}\n{url}\n"
+
+    sent = notify_focal_points(participant.pk, compose, purpose="reporting.reminder")
     record("reporting.reminded", target=cycle, data={"participant": participant.code, "kind": kind})
-    return len(messages)
+    return sent
 
 
 # --- JSON export and import -------------------------------------------------------------------
