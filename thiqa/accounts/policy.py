@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from thiqa.accounts.models import ApiToken, Membership, Participant, User
@@ -60,6 +61,16 @@ def in_community(user: User) -> bool:
 def _writes_for(user: User, participant_id: int | None) -> bool:
     """Holds a role that writes (secretariat, focal point, member) in this participant."""
     return participant_id is not None and roles_of(user).get(participant_id) in WRITING_ROLES
+
+
+def written_for(user: User) -> list[int]:
+    """Ids of the participants ``user`` writes for (secretariat, focal point or member role)."""
+    return [pid for pid, role in roles_of(user).items() if role in WRITING_ROLES]
+
+
+def writing_participants(user: User) -> QuerySet[Participant]:
+    """The active participants ``user`` writes for, by name."""
+    return Participant.objects.filter(pk__in=written_for(user), is_active=True).order_by("name_en")
 
 
 def _manages_participant(user: User, participant: Participant) -> bool:
@@ -170,7 +181,7 @@ def writing_participant(user: User, message: Any) -> int | None:
     """The participant on whose behalf ``user`` answers or passes on ``message``: one of the
     parties they write for; else, when it was addressed to them personally or is CLEAR,
     any participant they write for; else None."""
-    writes = [pid for pid, role in roles_of(user).items() if role in WRITING_ROLES]
+    writes = written_for(user)
     party = message.party_ids()
     for pid in writes:
         if pid in party:
@@ -217,10 +228,9 @@ def _may_export(user: User, message: Any) -> bool:
 def _may_send_as(user: User, participant: Any) -> bool:
     """Secretariat staff, focal points and members send on behalf of their participant
     (``None`` asks whether they may send at all)."""
-    roles = roles_of(user)
     if participant is None:
-        return any(role in WRITING_ROLES for role in roles.values())
-    return roles.get(participant.pk) in WRITING_ROLES
+        return bool(written_for(user))
+    return _writes_for(user, participant.pk)
 
 
 def _may_acknowledge(user: User, recipient: Any) -> bool:
@@ -230,7 +240,7 @@ def _may_acknowledge(user: User, recipient: Any) -> bool:
         return False
     if recipient.user_id == user.pk or user.email.lower() in recipient.addresses_lower:
         return True
-    return recipient.message.tlp != TLP.RED and roles_of(user).get(recipient.participant_id) in WRITING_ROLES
+    return recipient.message.tlp != TLP.RED and _writes_for(user, recipient.participant_id)
 
 
 def _may_close(user: User, message: Any) -> bool:
@@ -238,7 +248,7 @@ def _may_close(user: User, message: Any) -> bool:
         return False
     if message.sender_id == user.pk:
         return True
-    return message.tlp != TLP.RED and roles_of(user).get(message.sender_participant_id) in WRITING_ROLES
+    return message.tlp != TLP.RED and _writes_for(user, message.sender_participant_id)
 
 
 # --- national reporting: the provider chooses each submission's audience --------------------
@@ -279,14 +289,14 @@ def _may_see_versions(user: User, response: Any) -> bool:
 def _may_respond(user: User, target: tuple[Any, Participant]) -> bool:
     """Those who write for a participant in the cycle's scope draft and submit its response."""
     cycle, participant = target
-    if roles_of(user).get(participant.pk) not in WRITING_ROLES:
+    if not _writes_for(user, participant.pk):
         return False
     return cycle.scope().filter(pk=participant.pk).exists()
 
 
 def _may_ask(user: User, response: Any) -> bool:
     """Other participants who can see a submission ask about it."""
-    writes = {pid for pid, role in roles_of(user).items() if role in WRITING_ROLES}
+    writes = set(written_for(user))
     return (
         bool(writes - {response.participant_id})
         and response.status == "submitted"
@@ -295,7 +305,7 @@ def _may_ask(user: User, response: Any) -> bool:
 
 
 def _may_answer(user: User, response: Any) -> bool:
-    return roles_of(user).get(response.participant_id) in WRITING_ROLES
+    return _writes_for(user, response.participant_id)
 
 
 # --- partnerships (rules of the partnerships room) ------------------------------------------
@@ -311,7 +321,7 @@ def _inside(user: User, arrangement: Any) -> bool:
 
 def _may_register_arrangement(user: User, participant: Any) -> bool:
     if participant is None:
-        return any(role in WRITING_ROLES for role in roles_of(user).values())
+        return bool(written_for(user))
     return _writes_for(user, participant.pk)
 
 
@@ -349,7 +359,7 @@ def _may_publish_arrangement(user: User, arrangement: Any) -> bool:
 def _may_post_capacity(user: User, participant: Participant | None) -> bool:
     """Post a need or an offer for ``participant`` (``None`` asks whether for any)."""
     if participant is None:
-        return any(role in WRITING_ROLES for role in roles_of(user).values())
+        return bool(written_for(user))
     return _writes_for(user, participant.pk)
 
 
@@ -425,7 +435,7 @@ def _may_create_activity(user: User, organizer: Participant | None) -> bool:
     any activity at all): the secretariat for anyone, others for a participant they write for."""
     if is_secretariat(user):
         return True
-    writes = {pid for pid, role in roles_of(user).items() if role in WRITING_ROLES}
+    writes = set(written_for(user))
     return bool(writes) if organizer is None else organizer.pk in writes
 
 
@@ -433,7 +443,7 @@ def _may_manage_activity(user: User, activity: Any) -> bool:
     """Change or cancel: those who write for the organizer, or the secretariat, if they see it."""
     if not _may_see_activity(user, activity):
         return False
-    return is_secretariat(user) or roles_of(user).get(activity.organizer_id) in WRITING_ROLES
+    return is_secretariat(user) or _writes_for(user, activity.organizer_id)
 
 
 @dataclass(frozen=True)

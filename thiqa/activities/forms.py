@@ -31,11 +31,9 @@ def pillar_choices() -> list[tuple[str, str]]:
 
 def organizing_participants(user: User) -> QuerySet[Participant]:
     """The participants ``user`` may record activities for."""
-    active = Participant.objects.filter(is_active=True).order_by("name_en")
     if policy.is_secretariat(user):
-        return active
-    writes = [pid for pid, role in policy.roles_of(user).items() if role in policy.WRITING_ROLES]
-    return active.filter(pk__in=writes)
+        return Participant.objects.filter(is_active=True).order_by("name_en")
+    return policy.writing_participants(user)
 
 
 class FilterForm(forms.Form):

@@ -21,7 +21,6 @@ from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import ServiceError
 from thiqa.capacity import listing, matching, services
-from thiqa.capacity.forms import writing_participants
 from thiqa.capacity.models import CirtStatus, Engagement, Need, Offer, Posting
 from thiqa.capacity.vocabulary import LANGUAGES, SupportKind, language_name, region_of, regions
 from thiqa.catalogue.models import Term
@@ -260,7 +259,7 @@ def offer(request: HttpRequest, offer_id: int) -> dict[str, Any]:
 
 
 def _poster(request: HttpRequest, code: str | None) -> Participant:
-    mine = writing_participants(request.user)
+    mine = policy.writing_participants(request.user)
     if code is None:
         if mine.count() != 1:
             raise services.InvalidCapacityInput({"participant": [_("Name the participant you post for.")]})

@@ -5,7 +5,6 @@ errors the forms show beside the fields they concern."""
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from thiqa.accounts import policy
@@ -16,13 +15,6 @@ from thiqa.capacity.models import CirtStatus, Posting
 from thiqa.capacity.services import CirtDraft, PostingDraft, split_sources
 from thiqa.capacity.vocabulary import WORLDWIDE, SupportKind, language_choices, pillars, region_choices
 from thiqa.catalogue.models import Item
-
-
-def writing_participants(user: User) -> QuerySet[Participant]:
-    """The participants ``user`` may post for, as the policy decides."""
-    own = Participant.objects.filter(pk__in=list(policy.roles_of(user)), is_active=True)
-    allowed = [p.pk for p in own if policy.can(user, "capacity.post", p)]
-    return Participant.objects.filter(pk__in=allowed).order_by("name_en")
 
 
 def item_choices() -> list[tuple[str, str]]:
@@ -90,7 +82,7 @@ class PostingForm(ServiceErrorsMixin, forms.Form):
         self.fields["regions"].choices = region_choices()  # type: ignore[attr-defined]
         self.fields["items"].choices = item_choices()  # type: ignore[attr-defined]
         if posting is None:
-            self.fields["participant"].queryset = writing_participants(user)  # type: ignore[attr-defined]
+            self.fields["participant"].queryset = policy.writing_participants(user)  # type: ignore[attr-defined]
             self.fields["participant"].initial = self.fields["participant"].queryset.first()  # type: ignore[attr-defined]
         else:
             del self.fields["participant"]

@@ -272,7 +272,7 @@ def request_engagement(
 
 
 def _asking_side(user: User, need: Need, offer: Offer, side: str | None) -> str:
-    writes = {pid for pid, role in policy.roles_of(user).items() if role in policy.WRITING_ROLES}
+    writes = set(policy.written_for(user))
     sides = [
         s
         for s, p in ((Engagement.Side.NEED, need), (Engagement.Side.OFFER, offer))

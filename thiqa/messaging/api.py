@@ -20,7 +20,6 @@ from thiqa.lib import files, tlp
 from thiqa.lib.files import Upload
 from thiqa.messaging import inbox, services
 from thiqa.messaging.addressing import Addressees
-from thiqa.messaging.forms import writing_participants
 from thiqa.messaging.kinds import all_kinds
 from thiqa.messaging.models import Attachment, Message, Recipient
 
@@ -222,7 +221,7 @@ def _addressees(to: AddresseesIn, request: HttpRequest) -> Addressees:
 
 
 def _sender(request: HttpRequest, code: str | None) -> Participant:
-    mine = writing_participants(request.user)
+    mine = policy.writing_participants(request.user)
     if code is None:
         if mine.count() != 1:
             raise services.InvalidMessage({"sender": [_("Name the participant you send for (sender).")]})

@@ -5,7 +5,6 @@ errors the forms show beside the fields they concern."""
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from thiqa.accounts import policy
@@ -26,11 +25,6 @@ FIELD_PREFIX = "f_"
 
 def tlp_choices(at_least: str = TLP.CLEAR) -> list[tuple[str, str]]:
     return [(label, tlp.marking(label)) for label in tlp.ORDER if tlp.rank(label) >= tlp.rank(at_least)]
-
-
-def writing_participants(user: User) -> QuerySet[Participant]:
-    writes = [pid for pid, role in policy.roles_of(user).items() if role in policy.WRITING_ROLES]
-    return Participant.objects.filter(pk__in=writes, is_active=True).order_by("name_en")
 
 
 class ContactChoice(forms.ModelMultipleChoiceField):
@@ -165,7 +159,7 @@ class ComposeForm(AddresseesForm):
     def __init__(self, *args: Any, user: User, kind: Kind, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.kind = kind
-        self.fields["sender"].queryset = writing_participants(user)  # type: ignore[attr-defined]
+        self.fields["sender"].queryset = policy.writing_participants(user)  # type: ignore[attr-defined]
         self.fields["items"].choices = [  # type: ignore[attr-defined]
             (item.code, f"{item.code} · {item.title}")
             for item in Item.objects.filter(is_active=True).only("code", "title_en", "title_ar")

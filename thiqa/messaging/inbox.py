@@ -79,7 +79,7 @@ def unread_count(user: User) -> int:
 def _answerable_rows(user: User) -> QuerySet[Recipient]:
     """Rows ``user`` may acknowledge: addressed to them, or below RED to a participant they
     write for (the rule of the policy's ``messaging.acknowledge``)."""
-    writes = [pid for pid, role in policy.roles_of(user).items() if role in policy.WRITING_ROLES]
+    writes = policy.written_for(user)
     return Recipient.objects.filter(
         Q(user=user)
         | Q(address_key__contains=f" {user.email.lower()} ")

@@ -297,11 +297,8 @@ def post(user: User, arrangement: Arrangement, text: str, *, request: HttpReques
         raise InvalidArrangement(
             {"text": [_("Write the message, at most %(limit)d characters.") % {"limit": MAX_POST}]}
         )
-    author_participant = next(
-        pid
-        for pid in arrangement.active_member_ids()
-        if policy.roles_of(user).get(pid) in policy.WRITING_ROLES
-    )
+    writes = policy.written_for(user)
+    author_participant = next(pid for pid in arrangement.active_member_ids() if pid in writes)
     with transaction.atomic():
         entry = Post.objects.create(
             arrangement=arrangement,

@@ -12,7 +12,7 @@ from thiqa.partnerships.models import Member
 
 @provides_todo
 def partnerships_todo(user: Any) -> list[TodoItem]:
-    writes = [pid for pid, role in policy.roles_of(user).items() if role in policy.WRITING_ROLES]
+    writes = policy.written_for(user)
     if not writes:
         return []
     waiting = Member.objects.filter(arrangement__owner_id__in=writes, status=Member.Status.REQUESTED)

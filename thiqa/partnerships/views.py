@@ -26,11 +26,6 @@ from thiqa.partnerships.forms import ArrangementForm, DecisionForm, GoalForm, Jo
 from thiqa.partnerships.models import Arrangement, Funding, Goal, Member, Model, Purpose
 
 
-def _writable(request: HttpRequest) -> list[Participant]:
-    writes = [pid for pid, role in policy.roles_of(request.user).items() if role in policy.WRITING_ROLES]
-    return list(Participant.objects.filter(pk__in=writes, is_active=True).order_by("name_en"))
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     filters = registry.Filters(
@@ -58,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "partnerships.register")
-    owners = _writable(request)
+    owners = list(policy.writing_participants(request.user))
     form = ArrangementForm(posted(request))
     if request.method == "POST":
         owner = next((p for p in owners if str(p.pk) == request.POST.get("owner")), None)
@@ -135,7 +130,9 @@ def arrangement(request: HttpRequest, pk: int) -> HttpResponse:
         "can_publish": policy.can(user, "partnerships.publish", found),
         "can_decide": policy.can(user, "partnerships.decide", found),
         "can_post": policy.can(user, "partnerships.post", found),
-        "joinable": [p for p in _writable(request) if policy.can(user, "partnerships.join", (found, p))],
+        "joinable": [
+            p for p in policy.writing_participants(user) if policy.can(user, "partnerships.join", (found, p))
+        ],
         "post_form": PostForm(),
         "goal_form": GoalForm(),
         "progress_form": ProgressForm(),

@@ -397,11 +397,7 @@ def ask(
         raise InvalidResponse(
             {"about": [_("This instrument has no question “%(code)s”.") % {"code": about[:60]}]}
         )
-    asker = next(
-        pid
-        for pid, role in policy.roles_of(user).items()
-        if role in policy.WRITING_ROLES and pid != response.participant_id
-    )
+    asker = next(pid for pid in policy.written_for(user) if pid != response.participant_id)
     with transaction.atomic():
         question = SubmissionQuestion.objects.create(
             response=response, about=about, text=text, asked_by=user, asked_for_id=asker

@@ -15,7 +15,7 @@ from thiqa.reporting.models import Cycle, Response, SubmissionQuestion
 
 @provides_todo
 def reporting_todo(user: Any) -> list[TodoItem]:
-    writes = [pid for pid, role in policy.roles_of(user).items() if role in policy.WRITING_ROLES]
+    writes = policy.written_for(user)
     if not writes:
         return []
     today = timezone.localdate()
