@@ -28,6 +28,7 @@ from thiqa.activities import indexing
 from thiqa.activities.models import GROUP_LABELS, Activity, FeedKey, new_feed_secret
 from thiqa.activities.vocabulary import AUDIENCES, KINDS, is_language
 from thiqa.audit.services import record
+from thiqa.catalogue.citing import cited_items
 from thiqa.catalogue.models import Item, Term
 from thiqa.lib import tlp
 from thiqa.lib.tlp import TLP
@@ -210,7 +211,7 @@ def check(draft: Draft) -> Checked:
     fields["pillars"] = _pillars(draft.pillars, errors)
     fields["languages"] = _languages(draft.languages, errors)
     fields["links"] = _links(draft.links, errors)
-    items = _items(draft.items, errors)
+    items = cited_items(draft.items, errors)
     if errors:
         raise InvalidActivity(errors)
     return Checked(fields=fields, groups=list(dict.fromkeys(draft.groups)), items=items)
@@ -380,14 +381,6 @@ def _is_web_address(link: str) -> bool:
     except ValidationError:
         return False
     return True
-
-
-def _items(codes: list[str], errors: Errors) -> list[Item]:
-    found = {i.code: i for i in Item.objects.filter(code__in=codes, is_active=True)}
-    missing = [str(c) for c in codes if c not in found]
-    if missing:
-        errors["items"] = [_("Unknown catalogue items: %(codes)s.") % {"codes": ", ".join(missing[:10])}]
-    return [found[c] for c in dict.fromkeys(codes) if c in found]
 
 
 # --- calendar feed keys -----------------------------------------------------------------------

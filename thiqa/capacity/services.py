@@ -28,6 +28,7 @@ from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.audit.services import record
 from thiqa.capacity.models import CirtStatus, Engagement, Need, Offer, Posting
 from thiqa.capacity.vocabulary import LANGUAGES, SupportKind, pillars, regions
+from thiqa.catalogue.citing import cited_items
 from thiqa.catalogue.models import Item
 from thiqa.lib.bilingual import join_list
 from thiqa.lib.text import analyze
@@ -203,11 +204,7 @@ def _items(codes: list[str], errors: dict[str, list[str]]) -> list[Item]:
     if len(codes) > MAX_ITEMS:
         errors["items"] = [_("Name at most %(limit)d catalogue items.") % {"limit": MAX_ITEMS}]
         return []
-    found = {i.code: i for i in Item.objects.filter(code__in=codes, is_active=True)}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        errors["items"] = [_("Unknown catalogue items: %(codes)s.") % {"codes": ", ".join(missing[:10])}]
-    return [found[c] for c in codes if c in found]
+    return cited_items(codes, errors)
 
 
 def _kind(posting: Posting) -> str:

@@ -21,6 +21,7 @@ from thiqa.accounts import policy
 from thiqa.accounts.models import ApiToken, Membership, Participant, User
 from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.audit.services import record
+from thiqa.catalogue.citing import cited_items
 from thiqa.catalogue.models import Item
 from thiqa.lib import files, tlp
 from thiqa.lib.text import analyze
@@ -152,11 +153,7 @@ def _items(codes: list[str], errors: dict[str, list[str]]) -> list[Item]:
     if not codes:
         errors["items"] = [_("Choose at least one catalogue item this message acts under.")]
         return []
-    found = {i.code: i for i in Item.objects.filter(code__in=codes, is_active=True)}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        errors["items"] = [_("Unknown catalogue items: %(codes)s.") % {"codes": ", ".join(missing[:10])}]
-    return [found[c] for c in dict.fromkeys(codes) if c in found]
+    return cited_items(codes, errors)
 
 
 def _ack_hours(hours: int | None, errors: dict[str, list[str]]) -> int | None:
