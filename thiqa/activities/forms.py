@@ -19,6 +19,7 @@ from thiqa.activities.vocabulary import AUDIENCES, KINDS, language_choices
 from thiqa.catalogue.models import Term
 from thiqa.lib import tlp
 from thiqa.lib.bilingual import in_language
+from thiqa.lib.forms import ServiceErrorsMixin
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -69,7 +70,7 @@ class FilterForm(forms.Form):
 _SPLIT = re.compile(r"[\s,;،]+")
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"))
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
@@ -198,12 +199,9 @@ class ActivityForm(forms.Form):
     def _moment(day: Any, at: Any) -> datetime | None:
         return datetime.combine(day, at) if day and at else None
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Show the service's errors beside their fields (the rest above the form)."""
-        where = {"start": "start_time", "end": "end_time"}
-        for name, messages in errors.items():
-            target = where.get(name, name)
-            if name in ("start", "end") and self.cleaned_data.get("all_day"):
-                target = "first_day" if name == "start" else "last_day"
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+    def service_field(self, name: str) -> str:
+        if name not in ("start", "end"):
+            return name
+        if self.cleaned_data.get("all_day"):
+            return "first_day" if name == "start" else "last_day"
+        return f"{name}_time"

@@ -15,6 +15,7 @@ from thiqa.capacity.models import CirtStatus, Posting
 from thiqa.capacity.services import CirtDraft, PostingDraft, split_sources
 from thiqa.capacity.vocabulary import WORLDWIDE, SupportKind, language_choices, pillars, region_choices
 from thiqa.catalogue.models import Item
+from thiqa.lib.forms import ServiceErrorsMixin
 
 
 def item_choices() -> list[tuple[str, str]]:
@@ -23,14 +24,6 @@ def item_choices() -> list[tuple[str, str]]:
         (item.code, f"{item_label(item)} · {item.title}")
         for item in Item.objects.filter(is_active=True).prefetch_related("citations")
     ]
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Show the service's errors beside their fields (the rest above the form)."""
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)  # type: ignore[attr-defined]
 
 
 class PostingForm(ServiceErrorsMixin, forms.Form):

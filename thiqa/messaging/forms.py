@@ -13,6 +13,7 @@ from thiqa.catalogue.models import Item
 from thiqa.directory.models import Contact, ContactRole
 from thiqa.lib import tlp
 from thiqa.lib.files import Upload
+from thiqa.lib.forms import ServiceErrorsMixin
 from thiqa.lib.tlp import TLP
 from thiqa.messaging.addressing import Addressees
 from thiqa.messaging.inbox import STATES, Filters
@@ -32,7 +33,7 @@ class ContactChoice(forms.ModelMultipleChoiceField):
         return f"{contact.name} · {contact.participant.name} · {contact.get_role_display()}"
 
 
-class AddresseesForm(forms.Form):
+class AddresseesForm(ServiceErrorsMixin, forms.Form):
     """Who a message goes to: participants and groups (their contacts of the roles), or
     named contacts. Unknown choices are refused here with Django's own message."""
 
@@ -79,13 +80,9 @@ class AddresseesForm(forms.Form):
             roles=list(data["roles"]),
         )
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Show the service's errors beside their fields (the rest above the form)."""
-        for name, messages in errors.items():
-            target = FIELD_PREFIX + name.split(".", 1)[1] if name.startswith("fields.") else name
-            target = {"recipients": "participants"}.get(target, target)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+    def service_field(self, name: str) -> str:
+        target = FIELD_PREFIX + name.split(".", 1)[1] if name.startswith("fields.") else name
+        return {"recipients": "participants"}.get(target, target)
 
 
 def _template_field(spec: Any) -> forms.Field:

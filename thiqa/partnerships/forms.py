@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from thiqa.lib.forms import ServiceErrorsMixin
 from thiqa.lib.sectors import sector_choices
 from thiqa.partnerships.models import Arrangement, Funding, Lifespan, Membership, Model, Purpose, Vetting
 
@@ -37,7 +38,7 @@ HEADINGS = {
 }
 
 
-class ArrangementForm(forms.ModelForm):
+class ArrangementForm(ServiceErrorsMixin, forms.ModelForm):
     """The record, under the four headings. Empty fields are allowed (the completeness check
     shows what is missing); what is given must be consistent."""
 

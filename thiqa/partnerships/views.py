@@ -63,17 +63,11 @@ def register(request: HttpRequest) -> HttpResponse:
             try:
                 arrangement = services.register(request.user, owner, request.POST, request=request)
             except services.InvalidArrangement as exc:
-                _show(form, exc)
+                form.add_service_errors(exc.errors)
             else:
                 messages.success(request, _("The arrangement is registered."))
                 return redirect("partnerships:arrangement", arrangement.pk)
     return render(request, "partnerships/edit.html", {"form": form, "owners": owners, "arrangement": None})
-
-
-def _show(form: ArrangementForm, exc: services.InvalidArrangement) -> None:
-    for name, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 @login_required
@@ -85,7 +79,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.change(request.user, arrangement, request.POST, request=request)
         except services.InvalidArrangement as exc:
-            _show(form, exc)
+            form.add_service_errors(exc.errors)
         else:
             messages.success(request, _("The arrangement is saved."))
             return redirect("partnerships:arrangement", arrangement.pk)

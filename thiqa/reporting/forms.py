@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thiqa.accounts.models import Participant, ParticipantGroup
+from thiqa.lib.forms import ServiceErrorsMixin
 from thiqa.lib.languages import LANGUAGES
 from thiqa.reporting.instruments import Instrument, Question, all_instruments
 from thiqa.reporting.models import Audience, Response
@@ -17,7 +18,7 @@ STATUS_CHOICES = [("yes", _("Yes")), ("partly", _("Partly")), ("no", _("No"))]
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
-class CycleForm(forms.Form):
+class CycleForm(ServiceErrorsMixin, forms.Form):
     instrument = forms.ChoiceField(label=_("Instrument"))
     title = forms.CharField(label=_("Title"), max_length=200)
     period = forms.CharField(
@@ -70,7 +71,7 @@ def _value_field(question: Question) -> forms.Field:
     )
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(ServiceErrorsMixin, forms.Form):
     """The editor: every question of the instrument (value, comment, English translation),
     the language of the answers and who may see the submission."""
 
@@ -161,11 +162,8 @@ class ResponseForm(forms.Form):
             answers[code] = {k: v for k, v in answer.items() if v not in (None, "", [])}
         return answers
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for name, messages in errors.items():
-            target = f"a_{name.split('.', 1)[1]}" if name.startswith("answers.") else name
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+    def service_field(self, name: str) -> str:
+        return f"a_{name.split('.', 1)[1]}" if name.startswith("answers.") else name
 
 
 class QuestionForm(forms.Form):

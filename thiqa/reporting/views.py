@@ -54,9 +54,7 @@ def open_cycle(request: HttpRequest) -> HttpResponse:
         try:
             cycle = services.open_cycle(request.user, **form.cleaned_data, request=request)
         except services.InvalidResponse as exc:
-            for name, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+            form.add_service_errors(exc.errors)
         else:
             messages.success(request, _("The cycle is open."))
             return redirect("reporting:cycle", cycle.pk)
