@@ -219,16 +219,22 @@ def _terms(subject: str, body: str, fields: dict[str, Any]) -> str:
 def _attach(message: Message, uploads: list[files.Checked], label: str) -> None:
     for upload in uploads:
         files.store(upload)
+    _add_attachments(message, [(upload, label) for upload in uploads])
+
+
+def _add_attachments(message: Message, stored: list[tuple[Any, str]]) -> None:
+    """Attachment rows for files already stored, each with its own label, made no weaker
+    than the message's."""
     Attachment.objects.bulk_create(
         Attachment(
             message=message,
-            filename=u.filename,
-            content_type=u.content_type,
-            size=u.size,
-            sha256=u.sha256,
+            filename=f.filename,
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
             tlp=tlp.stricter(label, message.tlp),
         )
-        for u in uploads
+        for f, label in stored
     )
 
 
@@ -391,17 +397,7 @@ def forward(
             timezone.now(),
             forwarded_from=original,
         )
-        Attachment.objects.bulk_create(
-            Attachment(
-                message=message,
-                filename=a.filename,
-                content_type=a.content_type,
-                size=a.size,
-                sha256=a.sha256,
-                tlp=tlp.stricter(a.tlp, label),
-            )
-            for a in original.attachments.all()
-        )
+        _add_attachments(message, [(a, a.tlp) for a in original.attachments.all()])
         _deliver(message, [contact_row(message, c) for c in resolved.contacts])
         record(
             "messaging.forwarded",
