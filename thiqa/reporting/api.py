@@ -104,23 +104,24 @@ def cycles(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
+def _listed(response: Response) -> dict[str, Any]:
+    return {
+        "id": response.pk,
+        "participant": response.participant.code,
+        "status": response.status,
+        "late": response.is_late,
+        "audience": response.audience,
+        "updated_at": response.updated_at,
+    }
+
+
 @router.get("/cycles/{cycle_id}/responses", response=list[ResponseOut])
 def responses(request: HttpRequest, cycle_id: int) -> list[dict[str, Any]]:
     """The responses of a cycle the caller may see (submissions, and its own drafts)."""
     policy.require_request(request, "reporting.view")
     found = get_object_or_404(Cycle, pk=cycle_id)
     visible = Response.objects.visible_to(request.user).filter(cycle=found).select_related("participant")
-    return [
-        {
-            "id": r.pk,
-            "participant": r.participant.code,
-            "status": r.status,
-            "late": r.is_late,
-            "audience": r.audience,
-            "updated_at": r.updated_at,
-        }
-        for r in visible.order_by("participant__code")
-    ]
+    return [_listed(r) for r in visible.order_by("participant__code")]
 
 
 @router.get("/responses/{response_id}", response=dict[str, Any])
@@ -180,14 +181,4 @@ def search(request: HttpRequest, q: str, cycle: int | None = None) -> list[dict[
         hits = compilation.search(request.user, q, found)
     except compilation.QueryError as exc:
         raise HttpError(400, str(exc)) from None
-    return [
-        {
-            "id": r.pk,
-            "participant": r.participant.code,
-            "status": r.status,
-            "late": r.is_late,
-            "audience": r.audience,
-            "updated_at": r.updated_at,
-        }
-        for r in hits[:100]
-    ]
+    return [_listed(r) for r in hits[:100]]

@@ -150,20 +150,10 @@ def _save(request: HttpRequest, response: Response) -> HttpResponse:
     form = ResponseForm(request.POST, response=response)
     if not form.is_valid():
         return _editor(request, response, form, status=400)
-    data = form.cleaned_data
     try:
         with transaction.atomic():  # the answers and the documents they cite, or nothing
-            services.save_draft(
-                request.user,
-                response,
-                answers=form.answers(),
-                language=data["language"],
-                audience=data["audience"],
-                audience_participants=list(data["audience_participants"]),
-                revision=data["revision"],
-                keep_version=request.POST.get("action") != "submit",  # the submission is the version
-                request=request,
-            )
+            keep = request.POST.get("action") != "submit"  # the submission is the version
+            _save_draft(request, response, form, keep_version=keep)
             _upload_evidence(request, response, form)
         if request.POST.get("action") == "submit":
             version = services.submit(request.user, response, request=request)
@@ -179,6 +169,21 @@ def _save(request: HttpRequest, response: Response) -> HttpResponse:
         return redirect("reporting:respond", response.cycle_id, response.participant.code)
     messages.success(request, _("Draft saved."))
     return redirect("reporting:respond", response.cycle_id, response.participant.code)
+
+
+def _save_draft(request: HttpRequest, response: Response, form: ResponseForm, *, keep_version: bool) -> None:
+    data = form.cleaned_data
+    services.save_draft(
+        request.user,
+        response,
+        answers=form.answers(),
+        language=data["language"],
+        audience=data["audience"],
+        audience_participants=list(data["audience_participants"]),
+        revision=data["revision"],
+        keep_version=keep_version,
+        request=request,
+    )
 
 
 def _upload_evidence(request: HttpRequest, response: Response, form: ResponseForm) -> None:
@@ -198,18 +203,8 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
     form = ResponseForm(request.POST, response=response)
     if not form.is_valid():
         return JsonResponse({"saved": False, "error": _("Check the form.")}, status=400)
-    data = form.cleaned_data
     try:
-        services.save_draft(
-            request.user,
-            response,
-            answers=form.answers(),
-            language=data["language"],
-            audience=data["audience"],
-            audience_participants=list(data["audience_participants"]),
-            revision=data["revision"],
-            keep_version=False,
-        )
+        _save_draft(request, response, form, keep_version=False)
     except services.InvalidResponse as exc:
         return JsonResponse({"saved": False, "error": str(exc)}, status=400)
     except ServiceError as exc:
