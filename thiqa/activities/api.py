@@ -21,6 +21,7 @@ from thiqa.activities import cbm11, listing, services
 from thiqa.activities.models import Activity
 from thiqa.activities.vocabulary import KINDS
 from thiqa.catalogue.parameters import MissingParameter
+from thiqa.lib import wordsearch
 from thiqa.lib.problems import problem
 
 router = Router(tags=["activities"])
@@ -193,7 +194,7 @@ def activities(request: HttpRequest, filters: Query[ActivityFilters]) -> list[di
     chosen = listing.Filters(filters.group, filters.kind, filters.pillar, filters.when, filters.q.strip())
     try:
         found = listing.filtered(request.user, chosen)
-    except listing.QueryError as exc:
+    except wordsearch.QueryError as exc:
         raise HttpError(400, str(exc)) from None
     return [_out(a) for a in found.prefetch_related("items")[:2000]]
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from thiqa.activities.models import SHARED_LABELS, Activity
 from thiqa.activities.vocabulary import KINDS
-from thiqa.lib.text import analyze, is_arabic, tokenize
+from thiqa.lib.text import is_arabic, tokenize
+from thiqa.lib.wordsearch import stored_terms
 from thiqa.library import search
 
 SOURCE_NAME = "activity"
@@ -41,8 +42,7 @@ def _names(activity: Activity) -> str:
 def search_terms(activity: Activity) -> str:
     """The analysed words of everything searchable, between spaces (``" t1 t2 "``), so that a
     word is matched whole by ``contains``."""
-    terms = analyze(f"{activity.title} {activity.description} {_names(activity)}")
-    return f" {' '.join(dict.fromkeys(terms))} "
+    return stored_terms(activity.title, activity.description, _names(activity))
 
 
 def is_shared(activity: Activity) -> bool:

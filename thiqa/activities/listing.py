@@ -8,14 +8,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thiqa.accounts.models import User
 from thiqa.activities.models import Activity
-from thiqa.lib.text import analyze
+from thiqa.lib import wordsearch
 
-MAX_QUERY = 500
 LONG_DAYS = 7  # activities this long or longer (projects...) are listed beside the grid
 
 WHEN = {
@@ -23,10 +21,6 @@ WHEN = {
     "past": gettext_lazy("Past"),
     "all": gettext_lazy("All dates"),
 }
-
-
-class QueryError(ValueError):
-    """A search that cannot be run; the message is translated."""
 
 
 @dataclass
@@ -65,14 +59,7 @@ def search(activities: QuerySet[Activity], query: str) -> QuerySet[Activity]:
     """Activities holding every analysed word of ``query`` (the library's Arabic and English
     analysis), among ``activities`` only: restricted activities are searched here, never in
     the shared index, so their words reach nobody who may not see them."""
-    if len(query) > MAX_QUERY:
-        raise QueryError(_("The search is too long (at most %(limit)d characters).") % {"limit": MAX_QUERY})
-    terms = list(dict.fromkeys(analyze(query)))
-    if not terms:
-        return activities.none()
-    for term in terms:
-        activities = activities.filter(search_terms__contains=f" {term} ")
-    return activities
+    return wordsearch.search(activities, query)
 
 
 # --- the month calendar ------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from thiqa.activities import cbm11, ical, listing, services
 from thiqa.activities.forms import ActivityForm, FilterForm
 from thiqa.activities.models import SHARED_LABELS, Activity
 from thiqa.catalogue.parameters import MissingParameter
+from thiqa.lib import wordsearch
 from thiqa.lib.charts import bar_chart
 from thiqa.lib.http import posted
 
@@ -36,7 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     try:
         found = listing.filtered(request.user, form.filters())
-    except listing.QueryError as exc:
+    except wordsearch.QueryError as exc:
         form.add_error("q", str(exc))
         found = Activity.objects.none()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -71,7 +72,7 @@ def _month_context(
         filters.group = group.code
     try:
         found = listing.filtered(request.user, filters)
-    except listing.QueryError as exc:
+    except wordsearch.QueryError as exc:
         form.add_error("q", str(exc))
         found = Activity.objects.none()
     year, number = _chosen_month(request)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from thiqa.accounts.models import Participant
 from thiqa.capacity.models import CirtStatus, Posting
 from thiqa.capacity.vocabulary import WORLDWIDE, Region, regions
+from thiqa.lib import wordsearch
 from thiqa.lib.text import analyze
 
 UNKNOWN = "unknown"  # a State that recorded nothing
@@ -45,8 +46,7 @@ def filtered(postings: QuerySet[Any], filters: PostingFilters) -> QuerySet[Any]:
         )
     if filters.participant:
         postings = postings.filter(participant__code=filters.participant)
-    for term in dict.fromkeys(analyze(filters.q)):
-        postings = postings.filter(search_terms__contains=f" {term} ")
+    postings = wordsearch.holding(postings, analyze(filters.q))
     return postings.select_related("participant").order_by("-created_at", "-pk")
 
 

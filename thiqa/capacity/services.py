@@ -31,7 +31,7 @@ from thiqa.capacity.vocabulary import LANGUAGES, SupportKind, pillars, regions
 from thiqa.catalogue.citing import cited_items
 from thiqa.catalogue.models import Item
 from thiqa.lib.bilingual import join_list
-from thiqa.lib.text import analyze
+from thiqa.lib.wordsearch import stored_terms
 from thiqa.mail.services import notify_focal_points
 
 MIN_TITLE, MAX_TITLE = 3, 200
@@ -158,7 +158,7 @@ def clean_posting(draft: PostingDraft) -> tuple[dict[str, Any], list[Item]]:
         "languages": _codes(draft.languages, LANGUAGES, "languages", errors),
         "kinds": _codes(draft.kinds, dict(SupportKind.choices), "kinds", errors),
         "valid_until": draft.valid_until,
-        "search_terms": " " + " ".join(dict.fromkeys(analyze(f"{title} {description}"))) + " ",
+        "search_terms": stored_terms(title, description),
     }
     items = _items(draft.items, errors)
     if draft.valid_until is not None and draft.valid_until < timezone.localdate():

@@ -16,7 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, ParticipantGroup
 from thiqa.directory.models import Contact
-from thiqa.lib import files, tlp
+from thiqa.lib import files, tlp, wordsearch
 from thiqa.lib.files import Upload
 from thiqa.messaging import inbox, services
 from thiqa.messaging.addressing import Addressees
@@ -168,7 +168,7 @@ def messages(
     everything = inbox.BOXES[box](user)
     try:
         found = inbox.filtered(user, everything, inbox.Filters(type, tlp, state, participant, q))
-    except inbox.QueryError as exc:
+    except wordsearch.QueryError as exc:
         raise HttpError(400, str(exc)) from None
     return [
         {

@@ -7,20 +7,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import User
-from thiqa.lib.text import analyze
+from thiqa.lib import wordsearch
 from thiqa.lib.tlp import TLP
 from thiqa.messaging.models import Message, Reading, Recipient
-
-MAX_QUERY = 500
-
-
-class QueryError(ValueError):
-    """A search that cannot be run; the message is translated."""
 
 
 @dataclass
@@ -127,14 +120,7 @@ def search(messages: QuerySet[Message], query: str) -> QuerySet[Message]:
     """Messages holding every analysed word of ``query`` (Arabic and English analysis, as
     the catalogue's search), among ``messages`` only: the words of messages a person may
     not read never enter the results or their order."""
-    if len(query) > MAX_QUERY:
-        raise QueryError(_("The search is too long (at most %(limit)d characters).") % {"limit": MAX_QUERY})
-    terms = list(dict.fromkeys(analyze(query)))
-    if not terms:
-        return messages.none()
-    for term in terms:
-        messages = messages.filter(search_terms__contains=f" {term} ")
-    return messages
+    return wordsearch.search(messages, query)
 
 
 def thread(user: User, root: Message) -> list[Message]:

@@ -24,7 +24,7 @@ from thiqa.audit.services import record
 from thiqa.catalogue.citing import cited_items
 from thiqa.catalogue.models import Item
 from thiqa.lib import files, tlp
-from thiqa.lib.text import analyze
+from thiqa.lib.wordsearch import stored_terms
 from thiqa.mail.services import enqueue_many
 from thiqa.messaging.addressing import Addressees, AddressError, contact_row, resolve, user_row
 from thiqa.messaging.copies import ACK_SALT, compose
@@ -212,8 +212,7 @@ def _terms(subject: str, body: str, fields: dict[str, Any]) -> str:
     for value in fields.values():
         for v in value if isinstance(value, list) else [value]:
             values.append(v["value"] if isinstance(v, dict) else str(v))
-    terms = analyze(" ".join([subject, body, *values]))
-    return " " + " ".join(dict.fromkeys(terms)) + " "
+    return stored_terms(subject, body, *values)
 
 
 def _attach(message: Message, uploads: list[files.Checked], label: str) -> None:

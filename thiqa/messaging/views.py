@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from thiqa.accounts import policy
 from thiqa.accounts.services import ServiceError
-from thiqa.lib import files, tlp
+from thiqa.lib import files, tlp, wordsearch
 from thiqa.lib.files import Upload
 from thiqa.lib.http import link_language, posted
 from thiqa.lib.openpgp import platform_key
@@ -35,7 +35,7 @@ def _listing(request: HttpRequest, box: str) -> HttpResponse:
     everything = inbox.BOXES[box](request.user)
     try:
         found = inbox.filtered(request.user, everything, form.filters())
-    except inbox.QueryError as exc:
+    except wordsearch.QueryError as exc:
         form.add_error("q", str(exc))
         found = everything.none()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
+from thiqa.lib import wordsearch
 from thiqa.partnerships import registry, services
 from thiqa.partnerships.completeness import completeness
 from thiqa.partnerships.models import Arrangement
@@ -72,7 +73,7 @@ def arrangements(
     policy.require_request(request, "partnerships.view")
     try:
         found = registry.browse(request.user, registry.Filters(purpose, sector, model, owner, q))
-    except registry.QueryError as exc:
+    except wordsearch.QueryError as exc:
         raise HttpError(400, str(exc)) from None
     return [
         {"id": a.pk, "name": a.name, "owner": a.owner.code, "model": a.model, "published": a.is_published}

@@ -62,14 +62,6 @@ class Vetting(models.TextChoices):
     CLEARANCE = "clearance", _("A security clearance")
 
 
-class ArrangementQuerySet(models.QuerySet["Arrangement"]):
-    def search(self, terms: list[str]) -> "ArrangementQuerySet":
-        found = self
-        for term in terms:
-            found = found.filter(search_terms__contains=f" {term} ")
-        return found
-
-
 class Arrangement(models.Model):
     """An arrangement a participant runs or takes part in, as the good-practice checklist
     describes it. The record is seen by the community; its members (when membership is
@@ -117,8 +109,6 @@ class Arrangement(models.Model):
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     search_terms = models.TextField(blank=True, editable=False)
     is_sample = models.BooleanField(_("sample data"), default=False)
-
-    objects = ArrangementQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]

@@ -21,7 +21,7 @@ from thiqa.accounts.models import Participant, User
 from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.audit.services import record
 from thiqa.directory.models import Contact
-from thiqa.lib.text import analyze
+from thiqa.lib.wordsearch import stored_terms
 from thiqa.mail.services import notify_focal_points
 from thiqa.partnerships.forms import ArrangementForm
 from thiqa.partnerships.models import Arrangement, Goal, Member, Post, Progress, Vetting
@@ -99,7 +99,7 @@ def _terms(arrangement: Arrangement) -> str:
         for f in Arrangement._meta.get_fields()
         if f.get_internal_type() == "TextField" and f.name not in ("search_terms", "nda_text")
     ]
-    return " " + " ".join(dict.fromkeys(analyze(" ".join(texts)))) + " "
+    return stored_terms(*texts)
 
 
 def publish(
@@ -305,7 +305,7 @@ def post(user: User, arrangement: Arrangement, text: str, *, request: HttpReques
             author=user,
             author_participant_id=author_participant,
             text=text,
-            search_terms=" " + " ".join(dict.fromkeys(analyze(text))) + " ",
+            search_terms=stored_terms(text),
         )
         record(
             "partnerships.posted", actor=user, target=arrangement, data={"post": entry.pk}, request=request

@@ -16,6 +16,7 @@ from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import ServiceError
 from thiqa.directory.models import Contact
+from thiqa.lib import wordsearch
 from thiqa.lib.bilingual import join_list
 from thiqa.lib.charts import line_chart
 from thiqa.lib.http import posted
@@ -33,7 +34,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     try:
         found = list(registry.browse(request.user, filters)[:300])
-    except registry.QueryError as exc:
+    except wordsearch.QueryError as exc:
         messages.error(request, str(exc))
         found = []
     return render(

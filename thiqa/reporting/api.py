@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
+from thiqa.lib import wordsearch
 from thiqa.reporting import compilation, exports, services
 from thiqa.reporting.instruments import all_instruments
 from thiqa.reporting.models import Cycle, Response
@@ -179,6 +180,6 @@ def search(request: HttpRequest, q: str, cycle: int | None = None) -> list[dict[
     found = get_object_or_404(Cycle, pk=cycle) if cycle else None
     try:
         hits = compilation.search(request.user, q, found)
-    except compilation.QueryError as exc:
+    except wordsearch.QueryError as exc:
         raise HttpError(400, str(exc)) from None
     return [_listed(r) for r in hits[:100]]

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 
 from thiqa.accounts.models import Participant, User
 from thiqa.catalogue.models import Item
-from thiqa.lib.text import analyze
+from thiqa.lib import wordsearch
 from thiqa.reporting.instruments import STATUSES, Instrument
 from thiqa.reporting.models import Cycle, Response
 from thiqa.reporting.scoring import Score, score
 
-MAX_QUERY = 500
 MAX_COMPARED = 3
 
 
@@ -170,20 +169,9 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-class QueryError(ValueError):
-    """A search that cannot be run; the message is translated."""
-
-
 def search(user: User, query: str, cycle: Cycle | None = None) -> QuerySet[Response]:
     """Submissions holding every analysed word of ``query`` among those ``user`` may see."""
-    if len(query) > MAX_QUERY:
-        raise QueryError(_("The search is too long (at most %(limit)d characters).") % {"limit": MAX_QUERY})
     found = Response.objects.visible_to(user).filter(status=Response.Status.SUBMITTED)
     if cycle is not None:
         found = found.filter(cycle=cycle)
-    terms = list(dict.fromkeys(analyze(query)))
-    if not terms:
-        return found.none()
-    for term in terms:
-        found = found.filter(search_terms__contains=f" {term} ")
-    return found.select_related("cycle", "participant")
+    return wordsearch.search(found, query).select_related("cycle", "participant")

@@ -27,7 +27,7 @@ from thiqa.audit.services import record
 from thiqa.catalogue.parameters import MissingParameter, parameters
 from thiqa.lib import files
 from thiqa.lib.languages import LANGUAGES
-from thiqa.lib.text import analyze
+from thiqa.lib.wordsearch import stored_terms
 from thiqa.mail.services import notify_focal_points
 from thiqa.reporting.instruments import AnswerErrors, Instrument, all_instruments, clean_answers
 from thiqa.reporting.models import (
@@ -319,7 +319,7 @@ def _terms(definition: Instrument, answers: dict[str, Any]) -> str:
         if question is not None and question.type == "text":
             texts.append(answer.get("value", ""))
         texts += [answer.get("comment", ""), answer.get("english", "")]
-    return " " + " ".join(dict.fromkeys(analyze(" ".join(texts)))) + " "
+    return stored_terms(*texts)
 
 
 # --- evidence -----------------------------------------------------------------------------------

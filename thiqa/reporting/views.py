@@ -20,6 +20,7 @@ from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import ServiceError
 from thiqa.catalogue.models import Item
+from thiqa.lib import wordsearch
 from thiqa.lib.bilingual import join_list
 from thiqa.lib.charts import bar_chart, line_chart
 from thiqa.lib.files import Upload, download
@@ -72,7 +73,7 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.GET.get("q", "")
     try:
         hits = list(compilation.search(request.user, query, found)) if query else []
-    except compilation.QueryError as exc:
+    except wordsearch.QueryError as exc:
         messages.error(request, str(exc))
         hits = []
     visible = Response.objects.visible_to(request.user).filter(cycle=found).select_related("participant")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from conftest import make_contact, make_user
 from thiqa.audit.models import AuditEvent
+from thiqa.lib import wordsearch
 from thiqa.lib.tlp import TLP
 from thiqa.mail.models import OutboundMessage
 from thiqa.messaging import inbox, services
@@ -128,7 +129,7 @@ def test_search_in_arabic_and_english_finds_only_readable_messages(
     assert list(inbox.search(mine, "attack network")) == [sent]
     assert not inbox.search(mine, "attack volcano").exists()
     assert not inbox.search(inbox.everything(outsider), "الهجمات").exists()
-    with pytest.raises(inbox.QueryError):
+    with pytest.raises(wordsearch.QueryError):
         inbox.search(mine, "x" * 501)
 
 
