@@ -31,10 +31,9 @@ def pillar_choices() -> list[tuple[str, str]]:
 
 
 def organizing_participants(user: User) -> QuerySet[Participant]:
-    """The participants ``user`` may record activities for."""
-    if policy.is_secretariat(user):
-        return Participant.objects.filter(is_active=True).order_by("name_en")
-    return policy.writing_participants(user)
+    """The participants ``user`` may record activities for, as the policy decides."""
+    active = Participant.objects.filter(is_active=True).order_by("name_en")
+    return active.filter(pk__in=[p.pk for p in active if policy.can(user, "activities.create", p)])
 
 
 class FilterForm(forms.Form):
