@@ -238,7 +238,7 @@ def _may_acknowledge(user: User, recipient: Any) -> bool:
     writes for the participant it was sent to."""
     if not in_community(user):
         return False
-    if recipient.user_id == user.pk or user.email.lower() in recipient.addresses_lower:
+    if recipient.is_addressed_to(user):
         return True
     return recipient.message.tlp != TLP.RED and _writes_for(user, recipient.participant_id)
 

@@ -13,7 +13,7 @@ from thiqa.accounts import policy
 from thiqa.accounts.models import User
 from thiqa.lib import wordsearch
 from thiqa.lib.tlp import TLP
-from thiqa.messaging.models import Message, Reading, Recipient
+from thiqa.messaging.models import Message, Reading, Recipient, addressed_to
 
 
 @dataclass
@@ -34,14 +34,10 @@ STATES = {
 }
 
 
-def _personal_rows(user: User) -> QuerySet[Recipient]:
-    return Recipient.objects.filter(Q(user=user) | Q(address_key__contains=f" {user.email.lower()} "))
-
-
 def received(user: User) -> QuerySet[Message]:
     """Messages sent to ``user`` or to a participant they belong to, that they may read."""
     own = list(policy.roles_of(user))
-    to_them = Q(pk__in=_personal_rows(user).values("message_id")) | Q(
+    to_them = Q(pk__in=Recipient.objects.filter(addressed_to(user)).values("message_id")) | Q(
         pk__in=Recipient.objects.filter(participant_id__in=own).values("message_id")
     )
     return Message.objects.readable_by(user).filter(to_them).exclude(sender=user)
@@ -74,9 +70,7 @@ def _answerable_rows(user: User) -> QuerySet[Recipient]:
     write for (the rule of the policy's ``messaging.acknowledge``)."""
     writes = policy.written_for(user)
     return Recipient.objects.filter(
-        Q(user=user)
-        | Q(address_key__contains=f" {user.email.lower()} ")
-        | (Q(participant_id__in=writes) & ~Q(message__tlp=TLP.RED))
+        addressed_to(user) | (Q(participant_id__in=writes) & ~Q(message__tlp=TLP.RED))
     )
 
 
@@ -140,8 +134,7 @@ def visible_recipients(user: User, message: Message) -> list[Recipient]:
     own = set(policy.roles_of(user))
     if message.sender_id == user.pk or (message.tlp != TLP.RED and message.sender_participant_id in own):
         return rows
-    email = user.email.lower()
-    return [r for r in rows if r.user_id == user.pk or email in r.addresses_lower or r.participant_id in own]
+    return [r for r in rows if r.is_addressed_to(user) or r.participant_id in own]
 
 
 def can_acknowledge(user: User, message: Message) -> bool:

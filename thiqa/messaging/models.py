@@ -23,6 +23,11 @@ def address_key(addresses: list[str]) -> str:
     return " " + " ".join(a.lower() for a in addresses) + " "
 
 
+def addressed_to(user: User) -> Q:
+    """Recipient rows addressed to ``user`` by name or by one of their addresses."""
+    return Q(user=user) | Q(address_key__contains=f" {user.email.lower()} ")
+
+
 class MessageQuerySet(models.QuerySet["Message"]):
     def readable_by(self, user: User) -> "MessageQuerySet":
         """The messages ``user`` may read; the same rule as the policy's ``messaging.read``
@@ -32,9 +37,7 @@ class MessageQuerySet(models.QuerySet["Message"]):
         if not policy.in_community(user):
             return self.none()
         own = list(policy.roles_of(user))
-        personal = Recipient.objects.filter(
-            Q(user=user) | Q(address_key__contains=f" {user.email.lower()} ")
-        ).values("message_id")
+        personal = Recipient.objects.filter(addressed_to(user)).values("message_id")
         organization = Q(sender_participant_id__in=own) | Q(
             pk__in=Recipient.objects.filter(participant_id__in=own).values("message_id")
         )
@@ -105,10 +108,7 @@ class Message(models.Model):
 
     def is_personally_for(self, user: User) -> bool:
         """Sent by ``user``, or addressed to them by name or by one of their addresses."""
-        email = user.email.lower()
-        return self.sender_id == user.pk or any(
-            r.user_id == user.pk or email in r.addresses_lower for r in self.recipients.all()
-        )
+        return self.sender_id == user.pk or any(r.is_addressed_to(user) for r in self.recipients.all())
 
 
 def new_token() -> str:
@@ -166,9 +166,10 @@ class Recipient(models.Model):
     def __str__(self) -> str:
         return f"{self.message}: {self.name}"
 
-    @property
-    def addresses_lower(self) -> list[str]:
-        return [a.lower() for a in self.addresses]
+    def is_addressed_to(self, user: User) -> bool:
+        """Addressed to ``user`` by name or by one of their addresses (see ``addressed_to``)."""
+        email = user.email.lower()
+        return self.user_id == user.pk or any(a.lower() == email for a in self.addresses)
 
     STATUS_LABELS = {
         "closed": _("Closed"),
