@@ -8,7 +8,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from thiqa.accounts.models import ApiToken, Membership, Participant
+from thiqa.accounts.models import ApiToken, Membership, Participant, User
 
 
 class SignInForm(forms.Form):
@@ -108,14 +108,13 @@ class PasswordLinkForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        """Queue the message in the outbox (Django's own form would swallow a failure)."""
-        from thiqa.mail.services import enqueue
-
+        """Send through the configured backend, the outbox, without swallowing a failure
+        (Django's own form would); ``purpose`` tells the outbox what the message is for."""
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
-        enqueue(EmailMessage(subject, body, from_email, [to_email]), purpose=self.purpose)
+        message = EmailMessage(subject, body, from_email, [to_email])
+        message.purpose = self.purpose  # type: ignore[attr-defined]
+        message.send(fail_silently=False)
 
     def get_users(self, email: str) -> Iterator[Any]:
-        from thiqa.accounts.models import User
-
         yield from User.objects.filter(email__iexact=email.strip(), is_active=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thiqa.accounts import policy
+from thiqa.accounts.forms import PasswordLinkForm
 from thiqa.accounts.models import ApiToken, Membership, Participant, SignInThrottle, User, hash_token
 from thiqa.audit.services import record
 
@@ -244,8 +245,6 @@ def end_membership(membership: Membership, *, actor: User, request: HttpRequest 
 
 def send_password_link(user: User, request: HttpRequest | None, *, purpose: str) -> None:
     """E-mail a one-time link to set a password (invitation or reset), via the outbox."""
-    from thiqa.accounts.forms import PasswordLinkForm
-
     form = PasswordLinkForm({"email": user.email})
     form.purpose = purpose
     form.is_valid()

@@ -7,6 +7,6 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities and calendar")
 
     def ready(self) -> None:
-        from thiqa.activities import demo_data, indexing  # noqa: F401  (demo loader)
+        from thiqa.activities import demo_data, indexing, rules  # noqa: F401  (policy rules, demo loader)
 
         indexing.register()

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, ParticipantGroup, User
 from thiqa.activities.vocabulary import AUDIENCES, KINDS, language_name
 from thiqa.lib.bilingual import in_language
@@ -27,8 +28,6 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
     def visible_to(self, user: User) -> "ActivityQuerySet":
         """The activities ``user`` may see: the rule of the policy's
         ``activities.view_activity`` (a test checks both agree for every role and label)."""
-        from thiqa.accounts import policy
-
         if not user.is_authenticated or not user.is_active or not policy.in_community(user):
             return self.none()
         own = list(policy.roles_of(user))

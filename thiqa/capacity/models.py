@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, User
 
 
@@ -81,8 +82,6 @@ class EngagementQuerySet(models.QuerySet["Engagement"]):
         """Requests ``user`` may see: those of its participants, on either side; all of them
         for the secretariat. The rule of the policy's ``capacity.view_engagement`` (a test
         checks both agree)."""
-        from thiqa.accounts import policy
-
         if not policy.in_community(user):
             return self.none()
         if policy.is_secretariat(user):

@@ -7,4 +7,4 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Framework catalogue")
 
     def ready(self) -> None:
-        from thiqa.catalogue import demo_data  # noqa: F401  (demo loader)
+        from thiqa.catalogue import demo_data, rules  # noqa: F401  (policy rules, demo loader)

@@ -7,4 +7,4 @@ class ChecksConfig(AppConfig):
     verbose_name = _("Communication checks")
 
     def ready(self) -> None:
-        from thiqa.checks import demo_data, replies, tasks, todo  # noqa: F401  (demo, inbound handler, sweeps, to-do)
+        from thiqa.checks import demo_data, replies, rules, tasks, todo  # noqa: F401  (policy rules, demo, inbound handler, sweeps, to-do)

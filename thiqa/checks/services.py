@@ -26,6 +26,7 @@ from thiqa.directory.models import Contact, ContactRole
 from thiqa.lib import shutdown
 from thiqa.mail.models import OutboundMessage
 from thiqa.mail.services import enqueue_many, requeue
+from thiqa.scheduler import registry
 
 ACK_SALT = "thiqa.checks.acknowledge"
 Status = CheckRound.Status
@@ -86,9 +87,7 @@ def start_round(
 
 
 def _enqueue_preparation(round_id: int) -> None:
-    from thiqa.checks.tasks import prepare_round_task
-
-    prepare_round_task.enqueue(round_id)
+    registry.enqueue("thiqa.checks.tasks.prepare_round_task", round_id)
 
 
 def scope_contacts(check: CheckRound) -> Any:

@@ -6,9 +6,10 @@ from django_tasks import task
 
 from thiqa.checks import services
 from thiqa.checks.models import CheckRound
-from thiqa.scheduler.registry import every
+from thiqa.scheduler.registry import every, on_demand
 
 
+@on_demand
 @task()
 def prepare_round_task(round_id: int) -> int:
     check = CheckRound.objects.filter(pk=round_id).first()

@@ -7,4 +7,4 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Points-of-contact directory")
 
     def ready(self) -> None:
-        from thiqa.directory import demo_data, tasks, todo  # noqa: F401  (demo loader, sweeps, to-do)
+        from thiqa.directory import demo_data, rules, tasks, todo  # noqa: F401  (policy rules, demo loader, sweeps, to-do)

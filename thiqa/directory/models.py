@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, User
 
 
@@ -70,8 +71,6 @@ class ContactQuerySet(models.QuerySet["Contact"]):
     def visible_to(self, user: User) -> "ContactQuerySet":
         """The published contacts ``user`` may see; the same rule as the policy's
         ``directory.view_contact`` (a test checks that both agree)."""
-        from thiqa.accounts import policy
-
         if not policy.in_community(user):
             return self.none()
         contacts = self.published()

@@ -7,4 +7,4 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Document library and search")
 
     def ready(self) -> None:
-        from thiqa.library import demo_data, signals  # noqa: F401 (demo loader, catalogue signal)
+        from thiqa.library import demo_data, rules, signals  # noqa: F401 (policy rules, demo loader, catalogue signal)

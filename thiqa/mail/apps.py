@@ -7,4 +7,4 @@ class MailConfig(AppConfig):
     verbose_name = _("Mail")
 
     def ready(self) -> None:
-        from thiqa.mail import tasks, todo  # noqa: F401  (periodic sweep, home page to-do)
+        from thiqa.mail import rules, tasks, todo  # noqa: F401  (policy rules, periodic sweep, home page to-do)

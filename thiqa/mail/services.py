@@ -28,6 +28,7 @@ from thiqa.accounts.policy import require
 from thiqa.audit.services import record
 from thiqa.lib import shutdown
 from thiqa.mail.models import OutboundMessage
+from thiqa.scheduler import registry
 
 logger = logging.getLogger(__name__)
 Status = OutboundMessage.Status
@@ -146,9 +147,7 @@ def _wire_bytes(message: EmailMessage) -> bytes:
 
 
 def _enqueue_delivery_task() -> None:
-    from thiqa.mail.tasks import deliver_outbox
-
-    deliver_outbox.enqueue()
+    registry.enqueue("thiqa.mail.tasks.deliver_outbox")
 
 
 def _start_delivery() -> None:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, User
 from thiqa.directory.models import Contact
 from thiqa.lib.tlp import TLP
@@ -32,8 +33,6 @@ class MessageQuerySet(models.QuerySet["Message"]):
     def readable_by(self, user: User) -> "MessageQuerySet":
         """The messages ``user`` may read; the same rule as the policy's ``messaging.read``
         (a test checks that both agree for every role and label)."""
-        from thiqa.accounts import policy
-
         if not policy.in_community(user):
             return self.none()
         own = list(policy.roles_of(user))

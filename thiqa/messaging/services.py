@@ -26,6 +26,7 @@ from thiqa.catalogue.models import Item
 from thiqa.lib import files, tlp
 from thiqa.lib.wordsearch import stored_terms
 from thiqa.mail.services import enqueue_many
+from thiqa.messaging import rules
 from thiqa.messaging.addressing import Addressees, AddressError, contact_row, resolve, user_row
 from thiqa.messaging.copies import ACK_SALT, compose
 from thiqa.messaging.kinds import FieldErrors, Kind, all_kinds, clean_fields
@@ -269,7 +270,7 @@ def reply(
     policy.require(user, "messaging.reply", parent)
     root = parent.thread or parent
     _require_open(root)
-    sender = Participant.objects.get(pk=policy.writing_participant(user, parent))
+    sender = Participant.objects.get(pk=rules.writing_participant(user, parent))
     errors: dict[str, list[str]] = {}
     label = label or parent.tlp
     if label not in tlp.ORDER or tlp.rank(label) < tlp.rank(parent.tlp):
@@ -350,7 +351,7 @@ def forward(
     """Pass ``original`` on, within what its label allows (never RED; AMBER and
     AMBER+STRICT only within the forwarder's own organization), as a new thread."""
     policy.require(user, "messaging.forward", original)
-    sender = Participant.objects.get(pk=policy.writing_participant(user, original))
+    sender = Participant.objects.get(pk=rules.writing_participant(user, original))
     errors: dict[str, list[str]] = {}
     label = label or original.tlp
     if label not in tlp.ORDER or tlp.rank(label) < tlp.rank(original.tlp):

@@ -7,4 +7,4 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
-        from thiqa.partnerships import demo_data, todo  # noqa: F401  (demo, to-do)
+        from thiqa.partnerships import demo_data, rules, todo  # noqa: F401  (policy rules, demo, to-do)

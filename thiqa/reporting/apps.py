@@ -7,4 +7,4 @@ class ReportingConfig(AppConfig):
     verbose_name = _("National reporting")
 
     def ready(self) -> None:
-        from thiqa.reporting import demo_data, tasks, todo  # noqa: F401  (demo, reminders, to-do)
+        from thiqa.reporting import demo_data, rules, tasks, todo  # noqa: F401  (policy rules, demo, reminders, to-do)

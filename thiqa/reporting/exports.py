@@ -11,6 +11,7 @@ from django.utils.translation import get_language_bidi
 from weasyprint import HTML
 from weasyprint.urls import URLFetchingError
 
+from thiqa.catalogue.models import Term
 from thiqa.lib.charts import radar_chart
 from thiqa.reporting.compilation import Matrix
 from thiqa.reporting.instruments import PILLARS, Instrument
@@ -31,8 +32,6 @@ def pdf(template: str, context: dict[str, Any], language: str) -> bytes:
 
 def pillar_labels() -> list[str]:
     """The five GCA pillars' names from the catalogue's vocabulary, in the active language."""
-    from thiqa.catalogue.models import Term
-
     names = {t.code: t.title for t in Term.objects.filter(axis=Term.Axis.PILLAR)}
     return [names.get(p, p) for p in PILLARS]
 

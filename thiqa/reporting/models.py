@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, ParticipantGroup, User
 from thiqa.lib.languages import LANGUAGES
 
@@ -74,8 +75,6 @@ class ResponseQuerySet(models.QuerySet["Response"]):
     def visible_to(self, user: User) -> "ResponseQuerySet":
         """Responses whose submission ``user`` may see, and their own participants' drafts:
         the rule of the policy's ``reporting.view_response`` (a test checks both agree)."""
-        from thiqa.accounts import policy
-
         public = models.Q(status=Response.Status.SUBMITTED, audience=Audience.PUBLIC)
         if not user.is_authenticated or not policy.in_community(user):
             return self.filter(public)

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 JOBS: dict[str, "PeriodicJob"] = {}
+TASKS: dict[str, Any] = {}  # every task a room's services start by name, periodic jobs included
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,21 @@ def every(interval: timedelta) -> Callable[[Any], Any]:
     def register(task: Any) -> Any:
         job = PeriodicJob(task, interval)
         JOBS[job.name] = job
-        return task
+        return on_demand(task)
 
     return register
+
+
+def on_demand(task: Any) -> Any:
+    """Register a task that a room's services start by name with :func:`enqueue`: services
+    are imported by their own ``tasks.py``, so they cannot import the task itself."""
+    TASKS[task.module_path] = task
+    return task
+
+
+def enqueue(name: str, *args: Any) -> None:
+    """Enqueue the registered task ``name`` (its module path) with ``args``."""
+    TASKS[name].enqueue(*args)
 
 
 def tick(now: datetime | None = None) -> list[str]:
