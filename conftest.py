@@ -238,26 +238,30 @@ def database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def thiqa_environment(data_dir: str, database_url: str, **thiqa: str) -> dict[str, str]:
+    """The environment of a Thiqa process: the test profile on ``database_url`` with its data in
+    ``data_dir``, plus ``THIQA_*`` overrides given as keywords."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("THIQA_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    env.update(
+        THIQA_PROFILE="test",
+        THIQA_DATA_DIR=data_dir,
+        THIQA_DATABASE_URL=database_url,
+        THIQA_SITE_URL="http://testserver",
+        DJANGO_SETTINGS_MODULE="thiqa.settings",
+    )
+    env.update({f"THIQA_{name}": value for name, value in thiqa.items()})
+    return env
+
+
 @pytest.fixture
 def process_env(database_url: str) -> Callable[..., dict[str, str]]:
     """The environment for a Thiqa process a test starts (worker, server, receiver): the
     test profile on the test database, plus ``THIQA_*`` overrides given as keywords."""
 
     def build(**thiqa: str) -> dict[str, str]:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("THIQA_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
-        }
-        env.update(
-            THIQA_PROFILE="test",
-            THIQA_DATA_DIR=str(settings.DATA_DIR),
-            THIQA_DATABASE_URL=database_url,
-            THIQA_SITE_URL="http://testserver",
-            DJANGO_SETTINGS_MODULE="thiqa.settings",
-        )
-        env.update({f"THIQA_{name}": value for name, value in thiqa.items()})
-        return env
+        return thiqa_environment(str(settings.DATA_DIR), database_url, **thiqa)
 
     return build
 

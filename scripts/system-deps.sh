@@ -15,6 +15,7 @@ have_pkg libpangoft2-1.0-0 || need+=(libpangoft2-1.0-0)
 have_pkg libharfbuzz-subset0 || need+=(libharfbuzz-subset0)  # WeasyPrint embeds font subsets
 if [ "${1:-demo}" = "test" ]; then
   have_cmd chromium || need+=(chromium)                  # browser tests, driven by Playwright
+  have_cmd pg_dump || need+=(postgresql-client)          # thiqa backup/restore on PostgreSQL
 fi
 for py in python3.11; do
   have_cmd "$py" || { echo "Thiqa needs $py (Debian package python3.11 or pyenv)." >&2; exit 1; }

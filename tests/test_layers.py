@@ -16,6 +16,7 @@ LAYERS = [
     {"scheduler"},
     {"accounts", "audit"},
     {"mail"},
+    {"operations"},
     {"catalogue"},
     {"library"},
     {"directory"},

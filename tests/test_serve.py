@@ -1,7 +1,10 @@
-"""``thiqa serve`` as a real process: it answers, receives mail, and stops cleanly on SIGTERM."""
+"""``thiqa serve`` as a real process: it answers, its worker runs tasks, it reaches the relay,
+receives mail, counts requests across its web processes, and stops cleanly on SIGTERM."""
 
 import contextlib
+import json
 import os
+import re
 import signal
 import smtplib
 import socket
@@ -16,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
+from thiqa.accounts import services
 
 ROOT = Path(__file__).resolve().parents[1]
 START_SECONDS = 60
@@ -42,20 +46,33 @@ def wait_for(condition, seconds: float, what: str, process: subprocess.Popen, lo
 
 
 def healthy(port: int) -> bool:
+    """Every check of /healthz passes: database, a worker's heartbeat, the outbox, the relay."""
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-            return response.status == 200 and response.read() == b'{"status": "ok"}'
+            return response.status == 200 and json.load(response)["status"] == "ok"
     except (urllib.error.URLError, OSError):
         return False
 
 
+def requests_counted(port: int, secret: str, view: str) -> float:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/operations/metrics", headers={"Authorization": f"Bearer {secret}"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        text = response.read().decode()
+    pattern = rf'^thiqa_http_requests_total{{method="GET",status="2xx",view="{re.escape(view)}"}} (\S+)$'
+    match = re.search(pattern, text, re.M)
+    return float(match.group(1)) if match else 0.0
+
+
 def test_serve_answers_receives_mail_and_stops_cleanly_on_sigterm(
-    transactional_db: None, process_env: Callable[..., dict[str, str]], tmp_path: Path
+    transactional_db: None, process_env: Callable[..., dict[str, str]], tmp_path: Path, smtp_sink, secretariat
 ):
     web_port, smtp_port = free_port(), free_port()
-    while smtp_port == web_port:
+    while smtp_port in (web_port, smtp_sink.port):
         smtp_port = free_port()
-    env = process_env(SMTP_LISTEN=f"127.0.0.1:{smtp_port}")
+    secret = services.create_token(secretariat, name="prometheus", scope="read", days=1)[1]
+    env = process_env(SMTP_LISTEN=f"127.0.0.1:{smtp_port}", SMTP_URL=f"smtp://127.0.0.1:{smtp_sink.port}")
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
@@ -67,7 +84,7 @@ def test_serve_answers_receives_mail_and_stops_cleanly_on_sigterm(
                 "--bind",
                 f"127.0.0.1:{web_port}",
                 "--web-workers",
-                "1",
+                "2",
             ],
             cwd=ROOT,
             env=env,
@@ -77,6 +94,10 @@ def test_serve_answers_receives_mail_and_stops_cleanly_on_sigterm(
         )
     try:
         wait_for(lambda: healthy(web_port), START_SECONDS, "healthy /healthz", process, log)
+        # Two web processes answer; one scrape adds up the counts of every one of them.
+        for _ in range(6):
+            urllib.request.urlopen(f"http://127.0.0.1:{web_port}/healthz/live", timeout=5).close()
+        assert requests_counted(web_port, secret, "healthz-live") == 6
         wait_for(lambda: port_open(smtp_port), START_SECONDS, "SMTP receiver", process, log)
         with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as smtp:
             code, _ = smtp.ehlo()

@@ -25,6 +25,7 @@ from thiqa.library.api import router as library_router
 from thiqa.library.search_api import router as search_router
 from thiqa.mail.api import router as mail_router
 from thiqa.messaging.api import router as messaging_router
+from thiqa.operations.api import router as operations_router
 from thiqa.partnerships.api import router as partnerships_router
 from thiqa.reporting.api import router as reporting_router
 
@@ -66,6 +67,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/mail", mail_router)
 api.add_router("/audit", audit_router)
+api.add_router("/operations", operations_router)
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/library", library_router)
 api.add_router("/directory", directory_router)

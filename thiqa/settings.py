@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "thiqa.audit",
     "thiqa.mail",
     "thiqa.scheduler",
+    "thiqa.operations",
     "thiqa.catalogue",
     "thiqa.library",
     "thiqa.directory",
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "thiqa.operations.metrics.RequestMetricsMiddleware",  # outermost: counts every answer
     "django.middleware.security.SecurityMiddleware",
     "thiqa.lib.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -199,7 +201,7 @@ X_FRAME_OPTIONS = "DENY"
 if env("BEHIND_PROXY") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?$"]
 
 # Request size limits: an oversized body is refused with 413 before it is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -296,6 +298,15 @@ THIQA_MESSAGE_ESCALATION_HOURS = env_number("MESSAGE_ESCALATION_HOURS", 12)
 THIQA_REPORTING_REMINDER_DAYS = env_number("REPORTING_REMINDER_DAYS", 14)
 # How long the acknowledgement link in a message's e-mail stays valid.
 THIQA_MESSAGE_LINK_DAYS = 30
+
+# Operations. The audit chain's head is signed into this folder (keep it, or a copy of it,
+# off the database's machine) and e-mailed to the secretariat this often.
+THIQA_AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(DATA_DIR / "audit-checkpoints")))
+THIQA_AUDIT_CHECKPOINT_HOURS = env_number("AUDIT_CHECKPOINT_HOURS", 24, float)
+# /healthz fails the outbox check when a due message has waited longer than this.
+THIQA_HEALTH_OUTBOX_MAX_WAIT_SECONDS = env_number("HEALTH_OUTBOX_MAX_WAIT_SECONDS", 900)
+# Finished background tasks are forgotten after this many days.
+THIQA_TASK_RESULT_DAYS = env_number("TASK_RESULT_DAYS", 7)
 
 # API tokens: the longest lifetime a personal token may have.
 THIQA_TOKEN_MAX_DAYS = 366

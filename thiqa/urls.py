@@ -3,10 +3,12 @@ from django.urls import include, path
 from thiqa import views
 from thiqa.api import api
 from thiqa.library import search_views
+from thiqa.operations import views as operations_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", operations_views.healthz, name="healthz"),
+    path("healthz/live", operations_views.live, name="healthz-live"),
     path("i18n/setlang/", views.switch_language, name="set_language"),
     path("", include("thiqa.accounts.urls")),
     path("mail/", include("thiqa.mail.urls")),

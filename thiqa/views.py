@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.i18n import set_language
 
@@ -30,12 +29,6 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.user.is_authenticated:
         remember_language(request.user, request.POST.get("language", ""))
     return response
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:

@@ -9,7 +9,7 @@ from thiqa.accounts import policy
 from thiqa.lib.problems import problem
 
 # Paths a signed-in user without the required second factor may still reach.
-_OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
+_OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/healthz/live")
 
 
 class SecondFactorMiddleware:

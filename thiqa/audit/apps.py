@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        from thiqa.audit import rules  # noqa: F401  (policy rules)
+        from thiqa.audit import rules, tasks  # noqa: F401  (policy rules, periodic checkpoint)

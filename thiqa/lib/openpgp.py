@@ -135,10 +135,32 @@ class PlatformKey:
         algorithm = pysequoia.Sig.from_bytes(signature).hash_algorithm
         return signature, "pgp-" + str(algorithm).rsplit(".", 1)[-1].lower()
 
+    def sign_clear(self, text: str) -> str:
+        """``text`` as a cleartext-signed message (RFC 9580 section 7): readable as it is,
+        verifiable by any OpenPGP tool with the platform's public key."""
+        return pysequoia.sign(self.tsk.signer(), text.encode(), mode=pysequoia.SignatureMode.CLEAR).decode()
+
     def encrypt_and_sign(self, data: bytes, recipient_key: str) -> bytes:
         """``data`` signed by the platform and encrypted to ``recipient_key``, armored."""
         recipient = pysequoia.Cert.from_bytes(recipient_key.encode())
         return pysequoia.encrypt(data, recipients=[recipient], signer=self.tsk.signer())
+
+
+class InvalidSignature(ValueError):
+    pass
+
+
+def verify_clear(signed: str, public_key: str) -> str:
+    """The text of a cleartext-signed message if ``public_key`` made a valid signature on
+    it; else :class:`InvalidSignature`."""
+    try:
+        certificate = pysequoia.Cert.from_bytes(public_key.encode())
+        verified = pysequoia.verify(bytes=signed.encode(), store=lambda ids: [certificate])
+    except (RuntimeError, ValueError) as exc:
+        raise InvalidSignature(_("The signature is not valid for the platform's key.")) from exc
+    if not verified.valid_sigs:
+        raise InvalidSignature(_("The signature is not valid for the platform's key."))
+    return verified.bytes.decode()
 
 
 _platform_keys: dict[Path, PlatformKey] = {}

@@ -1,9 +1,12 @@
 """Run the production server: web (gunicorn), workers and inbound mail receiver together."""
 
+import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -45,7 +48,8 @@ class Command(BaseCommand):
             commands["worker" if workers == 1 else f"worker {n}"] = [*thiqa, "worker"]
         if not no_mail_receiver:
             commands["mail receiver"] = [*thiqa, "receive_mail"]
-        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        env = _environment()
+        children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(f"Thiqa is serving {settings.SITE_URL} (bound to {bind})", ending="\n")
         self.stdout.flush()
         stopping = False
@@ -75,3 +79,12 @@ class Command(BaseCommand):
                 child.kill()
         self.stdout.write("Thiqa stopped")
         sys.exit(exit_code)
+
+
+def _environment() -> dict[str, str]:
+    """The children's environment: the web processes count requests into one folder, emptied
+    at each start, that a metrics scrape adds up (prometheus_client's multiprocess mode)."""
+    metrics = Path(settings.DATA_DIR) / "metrics"
+    shutil.rmtree(metrics, ignore_errors=True)
+    metrics.mkdir()
+    return {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
