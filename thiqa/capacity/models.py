@@ -288,6 +288,15 @@ class ProjectParty(models.Model):
         return self.participant.name if self.participant else self.name
 
 
+# The field of a project's draft (and of the API) naming each role's participants; the names
+# of bodies outside the community are in "outside_" + that field.
+PARTY_FIELDS = {
+    ProjectParty.Role.FUNDER: "funders",
+    ProjectParty.Role.IMPLEMENTER: "implementers",
+    ProjectParty.Role.BENEFICIARY: "beneficiaries",
+}
+
+
 class CirtStatus(models.Model):
     """Where a State stands with its national computer incident response team (GGE 2013
     para 32(b); GCA guideline 4.8(a)), as its focal point or the secretariat records it."""

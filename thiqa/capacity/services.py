@@ -29,6 +29,7 @@ from thiqa.accounts.models import Participant, User
 from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.audit.services import record
 from thiqa.capacity.models import (
+    PARTY_FIELDS,
     CirtStatus,
     Engagement,
     Evaluation,
@@ -500,8 +501,6 @@ MAX_PARTY_NAME = 200
 # Engagements that happened (or are happening) may have fed a project.
 FEEDING = (Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED, Status.STOPPED)
 Role = ProjectParty.Role
-# The draft's (and the API's) field of each role's participants; outside bodies: "outside_" + it.
-PARTY_FIELDS = {Role.FUNDER: "funders", Role.IMPLEMENTER: "implementers", Role.BENEFICIARY: "beneficiaries"}
 
 
 @dataclass

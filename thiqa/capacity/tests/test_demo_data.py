@@ -1,21 +1,26 @@
 """The demo's capacity building: sample needs and offers that match, a request waiting for
-France's answer, and invented CIRT statuses that the page says are samples."""
+France's answer, completed engagements evaluated by both sides and one in progress, sample
+projects, and invented CIRT statuses that the page says are samples."""
 
 from django.test import Client
 
 from thiqa.accounts.models import User
 from thiqa.capacity import matching
 from thiqa.capacity.demo_data import load
-from thiqa.capacity.models import CirtStatus, Engagement, Need, Offer
+from thiqa.capacity.models import CirtStatus, Engagement, Evaluation, Need, Offer, Project
 
 
 def test_the_demo_loads_matching_samples_once(demo):
     assert Need.objects.filter(is_sample=True).count() == 3
-    assert Offer.objects.filter(is_sample=True).count() == 3
+    assert Offer.objects.filter(is_sample=True).count() == 4
     egypt = Need.objects.get(participant__code="EG")
     best = matching.offers_for(egypt)[0]
     assert best.posting.participant.code == "FR" and "A/68/98 32(b)" in best.explanation
-    assert set(Engagement.objects.values_list("status", flat=True)) == {"proposed", "accepted"}
+    statuses = sorted(Engagement.objects.filter(is_sample=True).values_list("status", flat=True))
+    assert statuses == ["completed", "completed", "in_progress", "proposed"]
+    assert Evaluation.objects.filter(is_sample=True).count() == 4  # both sides of both completed
+    assert Project.objects.filter(is_sample=True).count() == 4
+    assert set(Project.objects.values_list("status", flat=True)) == {"planned", "ongoing", "completed"}
     statuses = CirtStatus.objects.all()
     assert statuses.count() > 100 and all(s.is_sample for s in statuses)
     assert not statuses.filter(participant__code="EG").exists()  # left for Egypt's focal point
