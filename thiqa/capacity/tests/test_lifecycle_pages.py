@@ -3,6 +3,7 @@ steps, the evaluations shown once given; 409 for a step its status does not allo
 bad input, 403 for read-only tokens and outsiders."""
 
 import pytest
+from django.utils.html import escape
 
 from conftest import make_user
 from thiqa.capacity import services
@@ -98,3 +99,18 @@ def test_the_api_takes_each_step_and_answers_409_422_and_403(accepted, member, o
         ).status_code
         == 403
     )
+
+
+def test_the_home_page_asks_each_side_for_its_evaluation_until_given(
+    accepted, member, other_participant, observer
+):
+    services.start(member, accepted)
+    services.complete(member, accepted, "Two teams trained.")
+    asks = escape("1 completed engagement waits for your side's evaluation.")
+    france = writer(other_participant)
+    assert asks in signed_in(member).get("/").content.decode()
+    assert asks in signed_in(france).get("/").content.decode()
+    assert asks not in signed_in(observer).get("/").content.decode()  # observers do not evaluate
+    services.evaluate(member, accepted, 3, "Most aims met.")
+    assert asks not in signed_in(member).get("/").content.decode()
+    assert asks in signed_in(france).get("/").content.decode()
