@@ -2,6 +2,8 @@
 France's answer, completed engagements evaluated by both sides and one in progress, sample
 projects, and invented CIRT statuses that the page says are samples."""
 
+import re
+
 from django.test import Client
 
 from thiqa.accounts.models import User
@@ -32,3 +34,19 @@ def test_the_demo_focal_point_of_france_has_a_request_to_answer(demo):
     client.force_login(User.objects.get(email="focal.fr@thiqa.example"))
     assert "request to engage on capacity building waits for your answer" in client.get("/").content.decode()
     assert "Sample data." in client.get("/capacity/cirt/").content.decode()
+
+
+def test_the_demo_projects_figures_and_participant_pages_read_in_both_languages(demo):
+    client = Client()
+    client.force_login(User.objects.get(email="observer@thiqa.example"))
+    for language in ("en", "ar"):
+        client.cookies["thiqa-language"] = language
+        for project in Project.objects.all():
+            page = client.get(f"/capacity/projects/{project.pk}/")
+            assert page.status_code == 200 and project.title in page.content.decode()
+        figures = client.get("/capacity/figures/").content.decode()
+        assert '<strong id="completed-total">2</strong>' in figures
+        kenya = client.get("/participants/KE/").content.decode()
+        assert 'table class="completed-engagements"' in kenya and kenya.count("<tr>") >= 3
+    listed = client.get("/capacity/projects/?status=completed").content.decode()
+    assert len(re.findall(r'href="/capacity/projects/\d+/"', listed)) == 2

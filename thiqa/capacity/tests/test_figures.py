@@ -5,6 +5,7 @@ against counts made by hand; and completed engagements on both participants' pag
 import re
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from conftest import make_user
@@ -122,3 +123,11 @@ def test_completed_engagements_show_on_both_participants_pages(
 
 def test_a_participant_without_completed_engagements_has_no_section(member, participant):
     assert "Completed engagements" not in signed_in(member).get("/participants/EG/").content.decode()
+
+
+def test_the_figures_are_the_communitys(member, db):
+    outsider = make_user("nobody@example.org", None, None)
+    assert signed_in(outsider).get("/capacity/figures/").status_code == 403
+    assert Client().get("/capacity/figures/").status_code == 302
+    assert Client().get("/api/v1/capacity/figures").status_code == 401
+    assert signed_in(member).get("/capacity/figures/").status_code == 200
