@@ -1,5 +1,7 @@
 """API of the capacity room: the vocabulary, needs and offers (list, read, post), their
-matches with the reasons, requests to engage and their answers, national CIRT statuses.
+matches with the reasons, requests to engage, their answers, their course and evaluations, the
+figures of completed engagements, the project registry (list, read; record and change for the
+secretariat), national CIRT statuses.
 
 Bad input raises ``services.InvalidCapacityInput``, which the API answers with 422 and every
 field's problem (RFC 9457 problem details with ``errors``); a request to engage that can no
@@ -21,7 +23,7 @@ from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import ServiceError
 from thiqa.capacity import listing, matching, services
-from thiqa.capacity.models import CirtStatus, Engagement, Need, Offer, Posting
+from thiqa.capacity.models import CirtStatus, Engagement, Need, Offer, Posting, Project
 from thiqa.capacity.vocabulary import LANGUAGES, SupportKind, language_name, region_of, regions
 from thiqa.catalogue.models import Term
 
@@ -102,6 +104,28 @@ class ReasonIn(Schema):
     reason: str = ""
 
 
+class EvaluationIn(Schema):
+    rating: int  # 1 (did not meet its aims) to 5 (went beyond them)
+    text: str
+    side: str | None = None  # "need" or "offer": for whom, when the caller writes for both
+
+
+class EvaluationOut(Schema):
+    side: str
+    participant: str
+    rating: int
+    text: str
+    evaluated_at: datetime
+
+
+class OutcomeIn(Schema):
+    outcome: str
+
+
+class StopIn(Schema):
+    reason: str
+
+
 class EngagementOut(Schema):
     id: int
     need: int
@@ -114,6 +138,61 @@ class EngagementOut(Schema):
     reason: str
     requested_at: datetime
     answered_at: datetime | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    outcome: str
+    stop_reason: str
+    evaluations: list[EvaluationOut]
+
+
+class FigureOut(Schema):
+    pillar: str
+    region: str
+    completed: int
+
+
+class FiguresOut(Schema):
+    completed: int
+    per_pillar: dict[str, int]
+    per_region: dict[str, int]
+    cells: list[FigureOut]
+
+
+class ProjectIn(Schema):
+    title_en: str
+    title_ar: str
+    description: str
+    status: str
+    start_date: date | None = None
+    end_date: date | None = None
+    outcome: str = ""
+    pillars: list[str] = []
+    catalogue_items: list[str] = []
+    funders: list[str] = []  # participants' codes
+    implementers: list[str] = []
+    beneficiaries: list[str] = []
+    outside_funders: list[str] = []  # names of bodies outside the community
+    outside_implementers: list[str] = []
+    outside_beneficiaries: list[str] = []
+    engagements: list[int] = []
+
+
+class ProjectOut(Schema):
+    id: int
+    title_en: str
+    title_ar: str
+    description: str
+    status: str
+    start_date: date
+    end_date: date | None
+    outcome: str
+    pillars: list[str]
+    catalogue_items: list[str]
+    funders: list[str]  # participants' codes, and names of bodies outside the community
+    implementers: list[str]
+    beneficiaries: list[str]
+    engagements: list[int]
+    sample: bool
 
 
 class CirtIn(Schema):
@@ -346,6 +425,20 @@ def _engagement_out(e: Engagement) -> dict[str, Any]:
         "reason": e.reason,
         "requested_at": e.requested_at,
         "answered_at": e.answered_at,
+        "started_at": e.started_at,
+        "ended_at": e.ended_at,
+        "outcome": e.outcome,
+        "stop_reason": e.stop_reason,
+        "evaluations": [
+            {
+                "side": v.side,
+                "participant": e.participant_of(v.side).code,
+                "rating": v.rating,
+                "text": v.text,
+                "evaluated_at": v.evaluated_at,
+            }
+            for v in e.evaluations.all()
+        ],
     }
 
 
@@ -354,8 +447,10 @@ def _engagement_out(e: Engagement) -> dict[str, Any]:
 def engagements(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     """Requests to engage the caller may see (their participants', either side), newest first."""
     policy.require_request(request, "capacity.view")
-    found = Engagement.objects.visible_to(request.user).select_related(
-        "need__participant", "offer__participant"
+    found = (
+        Engagement.objects.visible_to(request.user)
+        .select_related("need__participant", "offer__participant")
+        .prefetch_related("evaluations")
     )
     if status:
         if status not in Engagement.Status.values:
@@ -383,7 +478,10 @@ def engage(request: HttpRequest, payload: EngagementIn) -> Any:
 
 def _engagement(request: HttpRequest, pk: int) -> Engagement:
     found = get_object_or_404(
-        Engagement.objects.select_related("need__participant", "offer__participant"), pk=pk
+        Engagement.objects.select_related("need__participant", "offer__participant").prefetch_related(
+            "evaluations"
+        ),
+        pk=pk,
     )
     policy.require_request(request, "capacity.view_engagement", found)
     return found
@@ -394,16 +492,17 @@ def engagement(request: HttpRequest, engagement_id: int) -> dict[str, Any]:
     return _engagement_out(_engagement(request, engagement_id))
 
 
-def _settle(request: HttpRequest, pk: int, action: str, settle: Callable[..., None], reason: str) -> Any:
+def _settle(request: HttpRequest, pk: int, action: str, settle: Callable[..., Any], *args: Any) -> Any:
+    """Take a step on an engagement: 422 for bad input, 409 when its status does not allow it."""
     found = _engagement(request, pk)
     policy.require_request(request, action, found)
     try:
-        settle(request.user, found, reason, request=request)
+        settle(request.user, found, *args, request=request)
     except services.InvalidCapacityInput:
         raise
     except ServiceError as exc:
         raise HttpError(409, str(exc)) from None
-    return _engagement_out(found)
+    return _engagement_out(_engagement(request, pk))
 
 
 @router.post("/engagements/{engagement_id}/accept", response=EngagementOut)
@@ -422,6 +521,113 @@ def decline(request: HttpRequest, engagement_id: int, payload: ReasonIn) -> Any:
 def withdraw(request: HttpRequest, engagement_id: int, payload: ReasonIn) -> Any:
     """The asking side takes its request back before it is answered."""
     return _settle(request, engagement_id, "capacity.withdraw", services.withdraw, payload.reason)
+
+
+@router.post("/engagements/{engagement_id}/start", response=EngagementOut)
+def start(request: HttpRequest, engagement_id: int) -> Any:
+    """Either side marks an accepted engagement in progress."""
+    return _settle(request, engagement_id, "capacity.start", services.start)
+
+
+@router.post("/engagements/{engagement_id}/complete", response=EngagementOut)
+def complete(request: HttpRequest, engagement_id: int, payload: OutcomeIn) -> Any:
+    """Either side completes an engagement in progress, with its outcome (required)."""
+    return _settle(request, engagement_id, "capacity.complete", services.complete, payload.outcome)
+
+
+@router.post("/engagements/{engagement_id}/stop", response=EngagementOut)
+def stop(request: HttpRequest, engagement_id: int, payload: StopIn) -> Any:
+    """Either side stops an accepted engagement or one in progress, with a reason (required)."""
+    return _settle(request, engagement_id, "capacity.stop", services.stop, payload.reason)
+
+
+@router.post("/engagements/{engagement_id}/evaluations", response={201: EngagementOut})
+def evaluate(request: HttpRequest, engagement_id: int, payload: EvaluationIn) -> Any:
+    """One side's evaluation of a completed engagement, once: a rating from 1 to 5 and a text."""
+    found = _engagement(request, engagement_id)
+    try:
+        services.evaluate(
+            request.user, found, payload.rating, payload.text, side=payload.side, request=request
+        )
+    except services.InvalidCapacityInput:
+        raise
+    except ServiceError as exc:
+        raise HttpError(409, str(exc)) from None
+    return Status(201, _engagement_out(_engagement(request, engagement_id)))
+
+
+# --- figures and projects -----------------------------------------------------------------------------
+
+
+@router.get("/figures", response=FiguresOut)
+def figures(request: HttpRequest) -> dict[str, Any]:
+    """Completed engagements per GCA pillar (of the need) and per region (of the participant
+    in need; ``none`` for organizations), and per pillar and region."""
+    policy.require_request(request, "capacity.view")
+    found = listing.completed_figures()
+    pillar_codes = [code for code, _label in found.pillars]
+    per_pillar = dict(zip(pillar_codes, [n for _label, n in found.by_pillar()], strict=True))
+    return {
+        "completed": found.total,
+        "per_pillar": per_pillar,
+        "per_region": {code: found.region_total(code) for code, _label in found.regions},
+        "cells": [
+            {"pillar": pillar, "region": region, "completed": count}
+            for (pillar, region), count in sorted(found.cells.items())
+        ],
+    }
+
+
+@router.get("/projects", response=list[ProjectOut])
+@paginate(PageNumberPagination)
+def projects(
+    request: HttpRequest, q: str = "", status: str = "", pillar: str = "", region: str = "", funder: str = ""
+) -> list[dict[str, Any]]:
+    """Projects, latest start first, filtered by status, pillar, the region of their
+    beneficiaries, a funder (a participant's code or an outside body's name) and words."""
+    policy.require_request(request, "capacity.project_view")
+    if status and status not in Project.Status.values:
+        raise HttpError(400, _("Unknown status: %(status)s.") % {"status": status[:20]})
+    if region and region not in regions():
+        raise HttpError(400, _("Unknown region: %(code)s.") % {"code": region[:40]})
+    filters = listing.ProjectFilters(q=q, status=status, pillar=pillar, region=region, funder=funder)
+    found = listing.filtered_projects(Project.objects.all(), filters).prefetch_related("engagements")
+    return [listing.project_row(p) for p in found[:1000]]
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    policy.require_request(request, "capacity.project_view")
+    return get_object_or_404(
+        Project.objects.prefetch_related("parties__participant", "items", "engagements"), pk=pk
+    )
+
+
+@router.get("/projects/{project_id}", response=ProjectOut)
+def project(request: HttpRequest, project_id: int) -> dict[str, Any]:
+    return listing.project_row(_project(request, project_id))
+
+
+def _project_draft(payload: ProjectIn) -> services.ProjectDraft:
+    values = payload.dict()
+    values["items"] = values.pop("catalogue_items")
+    return services.ProjectDraft(**values)
+
+
+@router.post("/projects", response={201: ProjectOut})
+def record_project(request: HttpRequest, payload: ProjectIn) -> Any:
+    """Record a project (the secretariat, with a read-write token)."""
+    policy.require_request(request, "capacity.project_edit")
+    created = services.record_project(request.user, _project_draft(payload), request=request)
+    return Status(201, listing.project_row(_project(request, created.pk)))
+
+
+@router.put("/projects/{project_id}", response=ProjectOut)
+def update_project(request: HttpRequest, project_id: int, payload: ProjectIn) -> Any:
+    """Replace a project's record (the secretariat, with a read-write token)."""
+    found = _project(request, project_id)
+    policy.require_request(request, "capacity.project_edit", found)
+    services.update_project(request.user, found, _project_draft(payload), request=request)
+    return listing.project_row(_project(request, project_id))
 
 
 # --- national CIRT status ----------------------------------------------------------------------------

@@ -7,4 +7,4 @@ class CapacityConfig(AppConfig):
     verbose_name = _("Capacity building")
 
     def ready(self) -> None:
-        from thiqa.capacity import demo_data, rules, todo  # noqa: F401  (policy rules, demo, to-do and navigation badge)
+        from thiqa.capacity import demo_data, participant_page, rules, todo  # noqa: F401  (policy rules, demo, to-do, badge, participant page)

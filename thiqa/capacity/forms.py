@@ -9,10 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, User
-from thiqa.capacity.listing import PostingFilters, levels
+from thiqa.capacity.listing import PostingFilters, ProjectFilters, funder_choices, levels
 from thiqa.capacity.matching import item_label
-from thiqa.capacity.models import CirtStatus, Posting
-from thiqa.capacity.services import CirtDraft, PostingDraft, split_sources
+from thiqa.capacity.models import PARTY_FIELDS, CirtStatus, Engagement, Evaluation, Posting, Project
+from thiqa.capacity.services import (
+    FEEDING,
+    CirtDraft,
+    PostingDraft,
+    ProjectDraft,
+    split_sources,
+)
 from thiqa.capacity.vocabulary import WORLDWIDE, SupportKind, language_choices, pillars, region_choices
 from thiqa.catalogue.models import Item
 from thiqa.lib.forms import ServiceErrorsMixin
@@ -139,6 +145,171 @@ class AnswerForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text=_("Required to decline; the asking side reads it."),
     )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        help_text=_("What the work achieved; both sides and the secretariat read it."),
+    )
+
+
+class StopForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for stopping"), widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
+
+
+class EvaluationForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"), choices=Evaluation.Rating.choices, coerce=int, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Your evaluation"), widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"})
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def engagement_label(engagement: Engagement) -> str:
+    return (
+        f"#{engagement.pk} · {engagement.need.participant.name} ← {engagement.offer.participant.name} · "
+        f"{engagement.need.title} ({engagement.get_status_display()})"
+    )
+
+
+class ProjectForm(ServiceErrorsMixin, forms.Form):
+    """A project of the registry, as the secretariat records it; ``services.clean_project``
+    checks it."""
+
+    title_en = forms.CharField(
+        label=_("Title in English"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"dir": "ltr", "lang": "en"}),
+    )
+    title_ar = forms.CharField(
+        label=_("Title in Arabic"), max_length=200, widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"})
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"})
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Project.Status.choices)
+    start_date = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text=_("Required once the project is completed."),
+    )
+    pillars = forms.MultipleChoiceField(label=_("GCA pillars"), widget=forms.CheckboxSelectMultiple)
+    items = forms.MultipleChoiceField(
+        label=_("Catalogue items"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    funders = forms.MultipleChoiceField(label=_("Funders in the community"), required=False)
+    outside_funders = forms.CharField(label=_("Funders outside the community"), required=False)
+    implementers = forms.MultipleChoiceField(label=_("Implementers in the community"), required=False)
+    outside_implementers = forms.CharField(label=_("Implementers outside the community"), required=False)
+    beneficiaries = forms.MultipleChoiceField(label=_("Beneficiaries in the community"), required=False)
+    outside_beneficiaries = forms.CharField(label=_("Beneficiaries outside the community"), required=False)
+    engagements = forms.TypedMultipleChoiceField(
+        label=_("Engagements that fed it"),
+        required=False,
+        coerce=int,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+
+    def __init__(self, *args: Any, project: Project | None = None, **kwargs: Any) -> None:
+        if project is not None:
+            kwargs["initial"] = _project_initial(project)
+        super().__init__(*args, **kwargs)
+        self.fields["pillars"].choices = list(pillars().items())  # type: ignore[attr-defined]
+        self.fields["items"].choices = item_choices()  # type: ignore[attr-defined]
+        participants = [
+            (p.code, p.name) for p in Participant.objects.filter(is_active=True).order_by("name_en")
+        ]
+        for name in PARTY_FIELDS.values():
+            self.fields[name].choices = participants  # type: ignore[attr-defined]
+            self.fields[name].widget.attrs["size"] = 6
+            outside = self.fields[f"outside_{name}"]
+            outside.widget = forms.Textarea(attrs={"rows": 2, "dir": "auto"})
+            outside.help_text = _("One name per line.")
+        feeding = Engagement.objects.filter(status__in=FEEDING).select_related(
+            "need__participant", "offer__participant"
+        )
+        self.fields["engagements"].choices = [(e.pk, engagement_label(e)) for e in feeding]  # type: ignore[attr-defined]
+
+    def draft(self) -> ProjectDraft:
+        data = self.cleaned_data
+        parties: dict[str, Any] = {}
+        for name in PARTY_FIELDS.values():
+            parties[name] = list(data[name])
+            parties[f"outside_{name}"] = _lines(data[f"outside_{name}"])
+        return ProjectDraft(
+            title_en=data["title_en"],
+            title_ar=data["title_ar"],
+            description=data["description"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            status=data["status"],
+            outcome=data["outcome"],
+            pillars=list(data["pillars"]),
+            items=list(data["items"]),
+            engagements=list(data["engagements"]),
+            **parties,
+        )
+
+
+def _project_initial(project: Project) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        name: getattr(project, name)
+        for name in (
+            "title_en",
+            "title_ar",
+            "description",
+            "status",
+            "start_date",
+            "end_date",
+            "outcome",
+            "pillars",
+        )
+    }
+    initial["items"] = [i.code for i in project.items.all()]
+    initial["engagements"] = [e.pk for e in project.engagements.all()]
+    for role, name in PARTY_FIELDS.items():
+        parties = project.parties_as(role)
+        initial[name] = [p.participant.code for p in parties if p.participant]
+        initial[f"outside_{name}"] = "\n".join(p.name for p in parties if not p.participant)
+    return initial
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    pillar = forms.ChoiceField(label=_("GCA pillar"), required=False)
+    region = forms.ChoiceField(label=_("Beneficiaries' region"), required=False)
+    funder = forms.ChoiceField(label=_("Funder"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        anything = [("", _("Any"))]
+        self.fields["status"].choices = anything + list(Project.Status.choices)  # type: ignore[attr-defined]
+        self.fields["pillar"].choices = anything + list(pillars().items())  # type: ignore[attr-defined]
+        self.fields["region"].choices = anything + [c for c in region_choices() if c[0] != WORLDWIDE]  # type: ignore[attr-defined]
+        self.fields["funder"].choices = anything + funder_choices()  # type: ignore[attr-defined]
+
+    def filters(self) -> ProjectFilters:
+        if not self.is_valid():
+            return ProjectFilters()
+        return ProjectFilters(
+            **{
+                name: self.cleaned_data.get(name) or ""
+                for name in ("q", "status", "pillar", "region", "funder")
+            }
+        )
 
 
 class CirtForm(ServiceErrorsMixin, forms.Form):

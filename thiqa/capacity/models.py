@@ -1,6 +1,7 @@
 """Capacity building (GGE 2013 paras 30-32, GCA guidelines 4.8): needs that participants post,
-offers of help, the requests to engage between the two sides, and each State's national CIRT
-status."""
+offers of help, the engagements between the two sides (from the request to the outcome and
+each side's evaluation), the secretariat's registry of capacity-building projects, and each
+State's national CIRT status."""
 
 from datetime import date
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, User
+from thiqa.lib.bilingual import in_language
 
 
 class Posting(models.Model):
@@ -91,14 +93,19 @@ class EngagementQuerySet(models.QuerySet["Engagement"]):
 
 
 class Engagement(models.Model):
-    """One side's request to the other to work together on a need with an offer, and its
-    answer. Proposed → accepted, declined (with a reason) or withdrawn; nothing else."""
+    """One side's request to the other to work together on a need with an offer, its answer
+    and what came of it. Proposed → accepted, declined (with a reason) or withdrawn; accepted
+    → in progress → completed (with an outcome, then each side's evaluation); accepted or in
+    progress → stopped (with a reason). Nothing else (``services.TRANSITIONS``)."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        STOPPED = "stopped", _("Stopped")
 
     class Side(models.TextChoices):
         NEED = "need", _("The side in need")
@@ -110,10 +117,16 @@ class Engagement(models.Model):
     message = models.TextField(_("message"))
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("asked"), default=timezone.now)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
     reason = models.TextField(_("reason"), blank=True)
     answered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    started_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    stop_reason = models.TextField(_("reason for stopping"), blank=True)
+    ended_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
 
     objects = EngagementQuerySet.as_manager()
@@ -123,7 +136,7 @@ class Engagement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["need", "offer"],
-                condition=Q(status__in=["proposed", "accepted"]),
+                condition=Q(status__in=["proposed", "accepted", "in_progress"]),
                 name="one_live_engagement_per_pair",
             )
         ]
@@ -152,6 +165,136 @@ class Engagement(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.PROPOSED
+
+    def participant_of(self, side: str) -> Participant:
+        return self.need.participant if side == self.Side.NEED else self.offer.participant
+
+    def evaluation_of(self, side: str) -> "Evaluation | None":
+        return next((e for e in self.evaluations.all() if e.side == side), None)
+
+
+class Evaluation(models.Model):
+    """One side's evaluation of a completed engagement: a rating on :class:`Rating`'s scale
+    and a text. Each side evaluates once."""
+
+    class Rating(models.IntegerChoices):
+        """How far the engagement met what it set out to do, from 1 to 5."""
+
+        MISSED = 1, _("1 · Did not meet its aims")
+        FEW = 2, _("2 · Met few of its aims")
+        MOST = 3, _("3 · Met most of its aims")
+        ALL = 4, _("4 · Met all its aims")
+        BEYOND = 5, _("5 · Went beyond its aims")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="evaluations")
+    side = models.CharField(_("side"), max_length=5, choices=Engagement.Side.choices)
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
+    text = models.TextField(_("evaluation"))
+    evaluated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    evaluated_at = models.DateTimeField(_("evaluated"), default=timezone.now)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        ordering = ["side"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "side"], name="one_evaluation_per_side"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="rating_from_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id} {self.side}: {self.rating}"
+
+
+class Project(models.Model):
+    """A capacity-building project as the secretariat records it (the exchange doubles as a
+    project registry): who funds, implements and benefits, when, with what outcome, under
+    which GCA pillars and catalogue items, and the engagements that fed it."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    title_en = models.CharField(_("title in English"), max_length=200)
+    title_ar = models.CharField(_("title in Arabic"), max_length=200)
+    description = models.TextField(_("description"))
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    outcome = models.TextField(_("outcome"), blank=True)
+    pillars = models.JSONField(_("GCA pillars"), default=list)
+    items = models.ManyToManyField("catalogue.Item", related_name="+", blank=True)
+    engagements = models.ManyToManyField(Engagement, related_name="projects", blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    search_terms = models.TextField(blank=True, editable=False, help_text="analysed words of titles and text")
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("capacity-building project")
+        verbose_name_plural = _("capacity-building projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                name="project_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    @property
+    def title(self) -> str:
+        return in_language({"en": self.title_en, "ar": self.title_ar})
+
+    def parties_as(self, role: str) -> list["ProjectParty"]:
+        return [p for p in self.parties.all() if p.role == role]
+
+
+class ProjectParty(models.Model):
+    """A funder, an implementer or a beneficiary of a project: a participant of the community
+    or, by name, a body outside it."""
+
+    class Role(models.TextChoices):
+        FUNDER = "funder", _("Funder")
+        IMPLEMENTER = "implementer", _("Implementer")
+        BENEFICIARY = "beneficiary", _("Beneficiary")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("body outside the community"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["role", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(participant__isnull=False) & Q(name=""))
+                | (Q(participant__isnull=True) & ~Q(name="")),
+                name="project_party_is_a_participant_or_a_name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.participant.name if self.participant else self.name
+
+
+# The field of a project's draft (and of the API) naming each role's participants; the names
+# of bodies outside the community are in "outside_" + that field.
+PARTY_FIELDS = {
+    ProjectParty.Role.FUNDER: "funders",
+    ProjectParty.Role.IMPLEMENTER: "implementers",
+    ProjectParty.Role.BENEFICIARY: "beneficiaries",
+}
 
 
 class CirtStatus(models.Model):

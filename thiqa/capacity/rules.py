@@ -1,4 +1,5 @@
-"""Who may post needs and offers, engage and record national CIRT status.
+"""Who may post needs and offers, engage, carry an engagement to its end and evaluate it,
+curate the project registry and record national CIRT status.
 
 The rules of the capacity room, registered with the one policy (``accounts/policy.py``),
 which decides every request with them."""
@@ -16,6 +17,9 @@ from thiqa.accounts.policy import Action, User
 # A request to engage is made by either side and answered by the other; it is seen by both
 # sides' people and the secretariat (which coordinates, GCA guideline 4.8(c)).
 # ``EngagementQuerySet.visible_to`` mirrors ``capacity.view_engagement``.
+# Once accepted, the work is both sides': either marks it in progress, completes it with its
+# outcome or stops it with a reason; each side evaluates a completed engagement for itself.
+# Projects are the secretariat's records, read by the whole community.
 
 
 def _may_post_capacity(user: User, participant: Participant | None) -> bool:
@@ -37,6 +41,19 @@ def _may_engage(user: User, pair: tuple[Any, Any]) -> bool:
     """Ask the other side to engage: whoever writes for the need's or the offer's participant."""
     need, offer = pair
     return policy.writes_for(user, need.participant_id) or policy.writes_for(user, offer.participant_id)
+
+
+def _is_party(user: User, engagement: Any) -> bool:
+    """Writes for the need's or the offer's participant."""
+    return policy.writes_for(user, engagement.need.participant_id) or policy.writes_for(
+        user, engagement.offer.participant_id
+    )
+
+
+def _may_evaluate(user: User, target: tuple[Any, str]) -> bool:
+    """Evaluate for one side (``"need"`` or ``"offer"``): those who write for that side."""
+    engagement, side = target
+    return policy.writes_for(user, engagement.participant_of(side).pk)
 
 
 def _may_see_engagement(user: User, engagement: Any) -> bool:
@@ -67,6 +84,12 @@ policy.register(
         "capacity.answer": Action(lambda u, e: policy.writes_for(u, e.asked_id), writes=True),
         "capacity.withdraw": Action(lambda u, e: policy.writes_for(u, e.asking_id), writes=True),
         "capacity.view_engagement": Action(_may_see_engagement, writes=False),
+        "capacity.start": Action(_is_party, writes=True),
+        "capacity.complete": Action(_is_party, writes=True),
+        "capacity.stop": Action(_is_party, writes=True),
+        "capacity.evaluate": Action(_may_evaluate, writes=True),
+        "capacity.project_view": Action(lambda u, t: policy.in_community(u), writes=False),
+        "capacity.project_edit": Action(lambda u, t: policy.is_secretariat(u), writes=True),
         "capacity.cirt_edit": Action(_may_edit_cirt, writes=True),
     }
 )

@@ -1,5 +1,7 @@
 """Capacity building: post, edit and close needs and offers; ask to engage, accept, decline,
-withdraw; record a State's national CIRT status.
+withdraw; mark an engagement in progress, complete it with its outcome or stop it, and
+evaluate it from each side; record the secretariat's capacity-building projects; record a
+State's national CIRT status.
 
 Every write asks the policy, is checked whole before anything is written (each field's
 problems together, so a page or an API client can show them all), runs in one transaction and
@@ -26,7 +28,17 @@ from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, User
 from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.audit.services import record
-from thiqa.capacity.models import CirtStatus, Engagement, Need, Offer, Posting
+from thiqa.capacity.models import (
+    PARTY_FIELDS,
+    CirtStatus,
+    Engagement,
+    Evaluation,
+    Need,
+    Offer,
+    Posting,
+    Project,
+    ProjectParty,
+)
 from thiqa.capacity.vocabulary import LANGUAGES, SupportKind, pillars, regions
 from thiqa.catalogue.citing import cited_items
 from thiqa.catalogue.models import Item
@@ -43,6 +55,7 @@ FIRST_ASSESSMENT_YEAR = 1990  # well before the first national CERTs' readiness 
 
 PostingT = TypeVar("PostingT", Need, Offer)
 Status = Engagement.Status
+Side = Engagement.Side
 
 
 class InvalidCapacityInput(InvalidInput):
@@ -268,13 +281,14 @@ def request_engagement(
     return engagement
 
 
-def _asking_side(user: User, need: Need, offer: Offer, side: str | None) -> str:
+def _sides(user: User, need: Need, offer: Offer) -> list[str]:
+    """The sides ``user`` writes for."""
     writes = set(policy.written_for(user))
-    sides = [
-        s
-        for s, p in ((Engagement.Side.NEED, need), (Engagement.Side.OFFER, offer))
-        if p.participant_id in writes
-    ]
+    return [s for s, p in ((Side.NEED, need), (Side.OFFER, offer)) if p.participant_id in writes]
+
+
+def _asking_side(user: User, need: Need, offer: Offer, side: str | None) -> str:
+    sides = _sides(user, need, offer)
     if side is None and len(sides) == 1:
         return sides[0]
     if side in sides:
@@ -325,7 +339,7 @@ def _settle(
         locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
         if locked.status != Status.PROPOSED:
             raise ServiceError(
-                _("This request is already %(status)s; it cannot change any more.")
+                _("This request is already %(status)s; it can no longer be answered or withdrawn.")
                 % {"status": locked.get_status_display().lower()}
             )
         Engagement.objects.filter(pk=locked.pk).update(
@@ -340,6 +354,340 @@ def _settle(
             request=request,
         )
         _notify_settled(engagement)
+
+
+# --- after the answer: in progress, completed, stopped; evaluations ------------------------------
+
+# Each step: the statuses it may start from and the status it leads to.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "start": (frozenset({Status.ACCEPTED}), Status.IN_PROGRESS),
+    "complete": (frozenset({Status.IN_PROGRESS}), Status.COMPLETED),
+    "stop": (frozenset({Status.ACCEPTED, Status.IN_PROGRESS}), Status.STOPPED),
+}
+
+
+def start(user: User, engagement: Engagement, *, request: HttpRequest | None = None) -> None:
+    """Either side says the work agreed has begun."""
+    policy.require(user, "capacity.start", engagement)
+    _advance(user, engagement, "start", {}, request)
+
+
+def complete(user: User, engagement: Engagement, outcome: str, *, request: HttpRequest | None = None) -> None:
+    """Either side records that the work is done, and what came of it."""
+    policy.require(user, "capacity.complete", engagement)
+    text = _required_text(outcome, "outcome", _("Describe the outcome, at most %(limit)d characters."))
+    _advance(user, engagement, "complete", {"outcome": text}, request)
+
+
+def stop(user: User, engagement: Engagement, reason: str, *, request: HttpRequest | None = None) -> None:
+    """Either side ends the work before it is done, and says why."""
+    policy.require(user, "capacity.stop", engagement)
+    text = _required_text(reason, "reason", _("Give the reason, at most %(limit)d characters."))
+    _advance(user, engagement, "stop", {"stop_reason": text}, request)
+
+
+def _required_text(value: str, name: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text or len(text) > MAX_MESSAGE:
+        raise InvalidCapacityInput({name: [message % {"limit": MAX_MESSAGE}]})
+    return text
+
+
+def _refusal(step: str, status: str) -> str:
+    """Why ``step`` cannot be taken from ``status``."""
+    messages = {
+        "start": _("Only an accepted engagement can be marked in progress; this one is %(status)s."),
+        "complete": _("Only an engagement in progress can be completed; this one is %(status)s."),
+        "stop": _("Only an accepted engagement or one in progress can be stopped; this one is %(status)s."),
+    }
+    return messages[step] % {"status": Status(status).label.lower()}
+
+
+def _advance(
+    user: User, engagement: Engagement, step: str, fields: dict[str, str], request: HttpRequest | None
+) -> None:
+    """Take ``step`` (``TRANSITIONS``) once, under a lock: a step from a status it does not
+    start from is refused."""
+    sources, target = TRANSITIONS[step]
+    with transaction.atomic():
+        locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
+        if locked.status not in sources:
+            raise ServiceError(_refusal(step, locked.status))
+        now = timezone.now()
+        by = (
+            {"started_by": user, "started_at": now}
+            if step == "start"
+            else {"ended_by": user, "ended_at": now}
+        )
+        Engagement.objects.filter(pk=locked.pk).update(status=target, **by, **fields)
+        engagement.refresh_from_db()
+        record(
+            f"capacity.engagement_{target}",
+            actor=user,
+            target=engagement,
+            data={"need": engagement.need_id, "offer": engagement.offer_id, "previous": locked.status},
+            request=request,
+        )
+        _notify_other_side(user, engagement, f"capacity.engagement_{target}")
+
+
+def evaluate(
+    user: User,
+    engagement: Engagement,
+    rating: Any,
+    text: str,
+    *,
+    side: str | None = None,
+    request: HttpRequest | None = None,
+) -> Evaluation:
+    """One side's evaluation of a completed engagement (``Evaluation.Rating``'s scale and a
+    text), once. ``side`` may be left out by those who write for one side only."""
+    side = _evaluating_side(user, engagement, side)
+    policy.require(user, "capacity.evaluate", (engagement, side))
+    errors: dict[str, list[str]] = {}
+    if rating not in Evaluation.Rating.values or isinstance(rating, bool):
+        low, high = min(Evaluation.Rating.values), max(Evaluation.Rating.values)
+        errors["rating"] = [_("Choose a rating from %(low)d to %(high)d.") % {"low": low, "high": high}]
+    words = (text or "").strip()
+    if not words or len(words) > MAX_MESSAGE:
+        errors["text"] = [_("Write your evaluation, at most %(limit)d characters.") % {"limit": MAX_MESSAGE}]
+    if errors:
+        raise InvalidCapacityInput(errors)
+    with transaction.atomic():
+        locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
+        if locked.status != Status.COMPLETED:
+            raise ServiceError(
+                _("Only a completed engagement can be evaluated; this one is %(status)s.")
+                % {"status": locked.get_status_display().lower()}
+            )
+        if locked.evaluations.filter(side=side).exists():
+            raise ServiceError(
+                _("%(participant)s has already evaluated this engagement.")
+                % {"participant": engagement.participant_of(side).name}
+            )
+        evaluation = Evaluation.objects.create(
+            engagement=locked, side=side, rating=rating, text=words, evaluated_by=user
+        )
+        record(
+            "capacity.engagement_evaluated",
+            actor=user,
+            target=engagement,
+            data={"side": side, "rating": rating},
+            request=request,
+        )
+        _notify_other_side(user, engagement, "capacity.engagement_evaluated")
+    return evaluation
+
+
+def _evaluating_side(user: User, engagement: Engagement, side: str | None) -> str:
+    if side is not None and side not in Side.values:
+        raise InvalidCapacityInput(
+            {"side": [_("Say whether you evaluate for the side in need or the offering side.")]}
+        )
+    sides = _sides(user, engagement.need, engagement.offer)
+    if side is None and len(sides) > 1:
+        raise InvalidCapacityInput(
+            {"side": [_("Say whether you evaluate for the side in need or the offering side.")]}
+        )
+    if side is None:
+        return sides[0] if sides else Side.NEED  # one who writes for neither side is refused next
+    return side
+
+
+# --- projects (the secretariat's registry) ----------------------------------------------------------
+
+MAX_PARTIES = 30  # per role, participants and outside bodies together
+MAX_PARTY_NAME = 200
+# Engagements that happened (or are happening) may have fed a project.
+FEEDING = (Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED, Status.STOPPED)
+Role = ProjectParty.Role
+
+
+@dataclass
+class ProjectDraft:
+    """A project as written, before validation. Parties are participants' codes, and the
+    names of bodies outside the community, per role."""
+
+    title_en: str
+    title_ar: str
+    description: str
+    start_date: date | None
+    status: str
+    pillars: list[str]
+    end_date: date | None = None
+    outcome: str = ""
+    items: list[str] = field(default_factory=list)
+    funders: list[str] = field(default_factory=list)
+    implementers: list[str] = field(default_factory=list)
+    beneficiaries: list[str] = field(default_factory=list)
+    outside_funders: list[str] = field(default_factory=list)
+    outside_implementers: list[str] = field(default_factory=list)
+    outside_beneficiaries: list[str] = field(default_factory=list)
+    engagements: list[int] = field(default_factory=list)
+
+
+@dataclass
+class CleanProject:
+    fields: dict[str, Any]
+    items: list[Item]
+    parties: list[ProjectParty]  # not saved yet
+    engagements: list[Engagement]
+
+
+def record_project(user: User, draft: ProjectDraft, *, request: HttpRequest | None = None) -> Project:
+    """Add a project to the registry (the secretariat)."""
+    policy.require(user, "capacity.project_edit")
+    clean = clean_project(draft)
+    with transaction.atomic():
+        project = Project.objects.create(created_by=user, **clean.fields)
+        _save_links(project, clean)
+        record(
+            "capacity.project_recorded",
+            actor=user,
+            target=project,
+            data=_project_audit(project, clean),
+            request=request,
+        )
+    return project
+
+
+def update_project(
+    user: User, project: Project, draft: ProjectDraft, *, request: HttpRequest | None = None
+) -> Project:
+    """Change a project's record as a whole (the secretariat)."""
+    policy.require(user, "capacity.project_edit", project)
+    clean = clean_project(draft)
+    with transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(updated_at=timezone.now(), **clean.fields)
+        project.refresh_from_db()
+        project.parties.all().delete()
+        _save_links(project, clean)
+        record(
+            "capacity.project_updated",
+            actor=user,
+            target=project,
+            data=_project_audit(project, clean),
+            request=request,
+        )
+    return project
+
+
+def _save_links(project: Project, clean: CleanProject) -> None:
+    for party in clean.parties:
+        party.project = project
+    ProjectParty.objects.bulk_create(clean.parties)
+    project.items.set(clean.items)
+    project.engagements.set(clean.engagements)
+
+
+def _project_audit(project: Project, clean: CleanProject) -> dict[str, Any]:
+    return {
+        "status": project.status,
+        "pillars": project.pillars,
+        "items": [i.code for i in clean.items],
+        "parties": {
+            role: [p.participant.code for p in clean.parties if p.role == role and p.participant]
+            for role in Role.values
+        },
+        "outside_parties": sum(1 for p in clean.parties if p.participant is None),
+        "engagements": [e.pk for e in clean.engagements],
+    }
+
+
+def clean_project(draft: ProjectDraft) -> CleanProject:
+    """The one validation of a project (pages, API, demo): what to store, or
+    :class:`InvalidCapacityInput` naming every problem."""
+    errors: dict[str, list[str]] = {}
+    titles = {name: (getattr(draft, name) or "").strip() for name in ("title_en", "title_ar")}
+    for name, title in titles.items():
+        if not MIN_TITLE <= len(title) <= MAX_TITLE:
+            errors[name] = [
+                _("Give a title of %(min)d to %(max)d characters.") % {"min": MIN_TITLE, "max": MAX_TITLE}
+            ]
+    description, outcome = (draft.description or "").strip(), (draft.outcome or "").strip()
+    if not description or len(description) > MAX_DESCRIPTION:
+        errors["description"] = [
+            _("Describe it in at most %(limit)d characters.") % {"limit": MAX_DESCRIPTION}
+        ]
+    if draft.status not in Project.Status.values:
+        errors["status"] = [
+            _("Choose the status: %(choices)s.")
+            % {"choices": join_list([str(x) for x in Project.Status.labels])}
+        ]
+    if len(outcome) > MAX_DESCRIPTION:
+        errors["outcome"] = [
+            _("Describe the outcome, at most %(limit)d characters.") % {"limit": MAX_DESCRIPTION}
+        ]
+    elif draft.status == Project.Status.COMPLETED and not outcome:
+        errors["outcome"] = [_("Describe the outcome of a completed project.")]
+    _project_dates(draft, errors)
+    fields = {
+        **titles,
+        "description": description,
+        "start_date": draft.start_date,
+        "end_date": draft.end_date,
+        "status": draft.status,
+        "outcome": outcome,
+        "pillars": _codes(draft.pillars, pillars(), "pillars", errors),
+        "search_terms": stored_terms(titles["title_en"], titles["title_ar"], description, outcome),
+    }
+    items = _items(draft.items, errors)
+    parties = _parties(draft, errors)
+    engagements = _feeding(draft.engagements, errors)
+    if errors:
+        raise InvalidCapacityInput(errors)
+    return CleanProject(fields, items, parties, engagements)
+
+
+def _project_dates(draft: ProjectDraft, errors: dict[str, list[str]]) -> None:
+    if draft.start_date is None:
+        errors["start_date"] = [_("Give the start date.")]
+    elif draft.end_date is not None and draft.end_date <= draft.start_date:
+        errors["end_date"] = [_("The end date must be after the start date.")]
+
+
+def _parties(draft: ProjectDraft, errors: dict[str, list[str]]) -> list[ProjectParty]:
+    """Funders, implementers and beneficiaries: known active participants by code, and
+    outside bodies by name; at least one beneficiary."""
+    codes = {role: _strings(getattr(draft, name)) for role, name in PARTY_FIELDS.items()}
+    known = Participant.objects.filter(
+        code__in=[c for found in codes.values() for c in found], is_active=True
+    ).in_bulk(field_name="code")
+    parties: list[ProjectParty] = []
+    for role, name in PARTY_FIELDS.items():
+        names = _strings(getattr(draft, f"outside_{name}"))
+        unknown = [c for c in codes[role] if c not in known]
+        if unknown:
+            errors[name] = [
+                _("Unknown participants: %(codes)s.") % {"codes": ", ".join(u[:40] for u in unknown[:10])}
+            ]
+        if any(len(body) > MAX_PARTY_NAME for body in names):
+            errors[f"outside_{name}"] = [
+                _("A name is at most %(limit)d characters long.") % {"limit": MAX_PARTY_NAME}
+            ]
+        if len(codes[role]) + len(names) > MAX_PARTIES:
+            errors[name] = [_("Name at most %(limit)d per role.") % {"limit": MAX_PARTIES}]
+        parties += [ProjectParty(role=role, participant=known[c]) for c in codes[role] if c in known]
+        parties += [ProjectParty(role=role, name=body) for body in names]
+    if not any(p.role == Role.BENEFICIARY for p in parties) and "beneficiaries" not in errors:
+        errors["beneficiaries"] = [_("Name at least one beneficiary, in the community or outside it.")]
+    return parties
+
+
+def _strings(values: Any) -> list[str]:
+    values = [values] if isinstance(values, str) else list(values or [])
+    return list(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+
+
+def _feeding(ids: list[int], errors: dict[str, list[str]]) -> list[Engagement]:
+    wanted = list(dict.fromkeys(ids or []))
+    found = Engagement.objects.filter(pk__in=wanted, status__in=FEEDING).in_bulk()
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        errors["engagements"] = [
+            _("These are not engagements that went ahead: %(ids)s.") % {"ids": ", ".join(missing[:10])}
+        ]
+    return [found[pk] for pk in wanted if pk in found]
 
 
 # --- notifications -------------------------------------------------------------------------------
@@ -394,6 +742,32 @@ def _notify_settled(engagement: Engagement) -> None:
         return subject, body
 
     _notify(to, engagement, compose, f"capacity.engagement_{status}")
+
+
+def _notify_other_side(user: User, engagement: Engagement, purpose: str) -> None:
+    """Tell the side ``user`` does not write for of a step in the engagement's life."""
+    need_side, offer_side = engagement.need.participant, engagement.offer.participant
+    for told, by in ((need_side, offer_side), (offer_side, need_side)):
+        if policy.writes_for(user, told.pk):
+            continue
+
+        def compose(by: Participant = by) -> tuple[str, str]:
+            subjects = {
+                "capacity.engagement_in_progress": _("%(participant)s marked your engagement in progress"),
+                "capacity.engagement_completed": _("%(participant)s completed your engagement"),
+                "capacity.engagement_stopped": _("%(participant)s stopped your engagement"),
+                "capacity.engagement_evaluated": _("%(participant)s evaluated your engagement"),
+            }
+            values = {"need": engagement.need.title, "offer": engagement.offer.title}
+            if purpose == "capacity.engagement_completed":
+                body = _(
+                    "About the need “%(need)s” and the offer “%(offer)s”. Read the outcome and evaluate:"
+                )
+            else:
+                body = _("About the need “%(need)s” and the offer “%(offer)s”. See the request here:")
+            return subjects[purpose] % {"participant": by.name}, body % values
+
+        _notify(told, engagement, compose, purpose)
 
 
 # --- national CIRT status ------------------------------------------------------------------------

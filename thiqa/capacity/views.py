@@ -1,7 +1,11 @@
 """Capacity pages: needs and offers (lists, posting, editing, closing), each with its ranked
-matches and the reasons for them; requests to engage and their answers; the national CIRT
-overview by region with its chart and priorities, and the form that updates a State's status."""
+matches and the reasons for them; requests to engage, their answers, their course (in
+progress, completed, stopped) and both sides' evaluations; the figures of completed
+engagements per GCA pillar and region; the project registry (list, page, CSV, the
+secretariat's form); the national CIRT overview by region with its chart and priorities, and
+the form that updates a State's status."""
 
+import csv
 from typing import Any
 
 from django.contrib import messages
@@ -18,8 +22,20 @@ from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import ServiceError
 from thiqa.capacity import listing, matching, services
-from thiqa.capacity.forms import AnswerForm, CirtFilterForm, CirtForm, EngageForm, FilterForm, PostingForm
-from thiqa.capacity.models import CirtStatus, Engagement, Need, Offer, Posting
+from thiqa.capacity.forms import (
+    AnswerForm,
+    CirtFilterForm,
+    CirtForm,
+    EngageForm,
+    EvaluationForm,
+    FilterForm,
+    OutcomeForm,
+    PostingForm,
+    ProjectFilterForm,
+    ProjectForm,
+    StopForm,
+)
+from thiqa.capacity.models import CirtStatus, Engagement, Need, Offer, Posting, Project
 from thiqa.capacity.todo import waiting_for
 from thiqa.capacity.vocabulary import SupportKind, language_names, pillars, regions
 from thiqa.lib.charts import bar_chart
@@ -28,7 +44,7 @@ from thiqa.lib.http import posted
 PAGE_SIZE = 50
 MATCH_LIMIT = 20
 MODELS: dict[str, type[Posting]] = {"need": Need, "offer": Offer}
-LIVE = (Engagement.Status.PROPOSED, Engagement.Status.ACCEPTED)
+LIVE = (Engagement.Status.PROPOSED, Engagement.Status.ACCEPTED, Engagement.Status.IN_PROGRESS)
 
 
 def _room(request: HttpRequest, tab: str, **context: Any) -> dict[str, Any]:
@@ -37,6 +53,7 @@ def _room(request: HttpRequest, tab: str, **context: Any) -> dict[str, Any]:
         "tab": tab,
         "waiting": waiting_for(request.user),
         "can_post": policy.can(request.user, "capacity.post"),
+        "can_record_project": policy.can(request.user, "capacity.project_edit"),
         **context,
     }
 
@@ -231,11 +248,33 @@ def engagements(request: HttpRequest) -> HttpResponse:
 def engagement(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         Engagement.objects.select_related(
-            "need__participant", "offer__participant", "requested_by", "answered_by"
-        ),
+            "need__participant",
+            "offer__participant",
+            "requested_by",
+            "answered_by",
+            "started_by",
+            "ended_by",
+        ).prefetch_related("evaluations__evaluated_by", "projects"),
         pk=pk,
     )
-    policy.require(request.user, "capacity.view_engagement", found)
+    user = request.user
+    policy.require(user, "capacity.view_engagement", found)
+    sources = services.TRANSITIONS
+    may = {
+        step: found.status in sources[step][0] and policy.can(user, f"capacity.{step}", found)
+        for step in sources
+    }
+    evaluations = [
+        {
+            "side": side,
+            "participant": found.participant_of(side),
+            "evaluation": found.evaluation_of(side),
+            "can_give": found.status == Engagement.Status.COMPLETED
+            and found.evaluation_of(side) is None
+            and policy.can(user, "capacity.evaluate", (found, side)),
+        }
+        for side in Engagement.Side.values
+    ]
     return render(
         request,
         "capacity/engagement.html",
@@ -244,9 +283,17 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
             "engagements",
             engagement=found,
             match=matching.compare(found.need, found.offer),
-            can_answer=found.is_open and policy.can(request.user, "capacity.answer", found),
-            can_withdraw=found.is_open and policy.can(request.user, "capacity.withdraw", found),
+            can_answer=found.is_open and policy.can(user, "capacity.answer", found),
+            can_withdraw=found.is_open and policy.can(user, "capacity.withdraw", found),
+            can_start=may["start"],
+            can_complete=may["complete"],
+            can_stop=may["stop"],
             answer_form=AnswerForm(),
+            outcome_form=OutcomeForm(),
+            stop_form=StopForm(),
+            evaluation_form=EvaluationForm(),
+            evaluations=evaluations,
+            projects=[p for p in found.projects.all() if policy.can(user, "capacity.project_view", p)],
         ),
     )
 
@@ -272,6 +319,175 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, str(exc))
     return redirect("capacity:engagement", found.pk)
+
+
+@login_required
+@require_POST
+def step(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark in progress, complete with the outcome, or stop with the reason."""
+    found = get_object_or_404(
+        Engagement.objects.select_related("need__participant", "offer__participant"), pk=pk
+    )
+    action = request.POST.get("action")
+    try:
+        if action == "start":
+            services.start(request.user, found, request=request)
+            messages.success(request, _("The engagement is in progress. The other side was told."))
+        elif action == "complete":
+            services.complete(request.user, found, request.POST.get("outcome", ""), request=request)
+            messages.success(
+                request, _("The engagement is completed. Each side may now give its evaluation.")
+            )
+        elif action == "stop":
+            services.stop(request.user, found, request.POST.get("reason", ""), request=request)
+            messages.success(request, _("The engagement is stopped. The other side was told why."))
+        else:
+            messages.error(request, _("Choose a step."))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("capacity:engagement", found.pk)
+
+
+@login_required
+@require_POST
+def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(
+        Engagement.objects.select_related("need__participant", "offer__participant"), pk=pk
+    )
+    form = EvaluationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a rating and write your evaluation."))
+        return redirect("capacity:engagement", found.pk)
+    try:
+        services.evaluate(
+            request.user,
+            found,
+            form.cleaned_data["rating"],
+            form.cleaned_data["text"],
+            side=request.POST.get("side") or None,
+            request=request,
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your evaluation is recorded. The other side was told."))
+    return redirect(reverse("capacity:engagement", args=[found.pk]) + "#evaluations")
+
+
+# --- figures -------------------------------------------------------------------------------------------
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "capacity.view")
+    found = listing.completed_figures()
+    rtl = get_language_bidi()
+    by_pillar, by_region = found.by_pillar(), found.by_region()
+    charts = {
+        "pillar": bar_chart(
+            by_pillar,
+            title=_("Completed engagements per GCA pillar"),
+            maximum=max([n for _label, n in by_pillar] + [1]),
+            unit="",
+            rtl=rtl,
+            empty=_("No data"),
+        ),
+        "region": bar_chart(
+            by_region,
+            title=_("Completed engagements per region"),
+            maximum=max([n for _label, n in by_region] + [1]),
+            unit="",
+            rtl=rtl,
+            empty=_("No data"),
+        ),
+    }
+    context = _room(request, "figures", figures=found, by_region=by_region, charts=charts)
+    return render(request, "capacity/figures.html", context)
+
+
+# --- projects ----------------------------------------------------------------------------------------
+
+
+def _filtered_projects(request: HttpRequest) -> tuple[ProjectFilterForm, Any]:
+    form = ProjectFilterForm(request.GET or None)
+    return form, listing.filtered_projects(Project.objects.all(), form.filters())
+
+
+@login_required
+def projects(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "capacity.project_view")
+    form, found = _filtered_projects(request)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.urlencode()
+    context = _room(request, "projects", form=form, page=page, labels=_labels(), query=query)
+    return render(request, "capacity/projects.html", context)
+
+
+@login_required
+def projects_csv(request: HttpRequest) -> HttpResponse:
+    """The filtered list as CSV: one row per project; lists are joined with "; "."""
+    policy.require(request.user, "capacity.project_view")
+    _form, found = _filtered_projects(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="thiqa-capacity-projects.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the UTF-8 (Arabic titles) correctly
+    writer = csv.writer(response)
+    writer.writerow(listing.PROJECT_COLUMNS)
+    for project in found.prefetch_related("engagements"):
+        row = listing.project_row(project)
+        writer.writerow(
+            [
+                "; ".join(map(str, v)) if isinstance(v, list) else v
+                for v in (row[c] for c in listing.PROJECT_COLUMNS)
+            ]
+        )
+    return response
+
+
+@login_required
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, "capacity.project_view")
+    found = get_object_or_404(
+        Project.objects.prefetch_related("parties__participant", "items__citations", "engagements"), pk=pk
+    )
+    engagements = [
+        {"engagement": e, "can_view": policy.can(request.user, "capacity.view_engagement", e)}
+        for e in found.engagements.select_related("need__participant", "offer__participant")
+    ]
+    roles = [(label, found.parties_as(role)) for role, label in services.Role.choices]
+    context = _room(
+        request,
+        "projects",
+        project=found,
+        roles=roles,
+        engagements=engagements,
+        items=list(found.items.all()),
+        labels=_labels(),
+        can_edit=policy.can(request.user, "capacity.project_edit", found),
+    )
+    return render(request, "capacity/project.html", context)
+
+
+@login_required
+def project_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Record a project, or change one (the secretariat)."""
+    found = get_object_or_404(Project, pk=pk) if pk is not None else None
+    policy.require(request.user, "capacity.project_edit", found)
+    form = ProjectForm(posted(request), project=found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if found is None:
+                found = services.record_project(request.user, form.draft(), request=request)
+            else:
+                services.update_project(request.user, found, form.draft(), request=request)
+        except services.InvalidCapacityInput as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, _("The project is saved."))
+            return redirect("capacity:project", found.pk)
+    status = 400 if request.method == "POST" else 200
+    context = _room(request, "projects", form=form, project=found)
+    return render(request, "capacity/project_form.html", context, status=status)
 
 
 # --- national CIRT status ---------------------------------------------------------------------------

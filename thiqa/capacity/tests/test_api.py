@@ -124,7 +124,7 @@ def test_matches_and_engagement_through_the_api(member, participant, other_parti
     )
     assert declined.status_code == 200 and declined.json()["status"] == "declined"
     late = client.post(f"/api/v1/capacity/engagements/{pk}/withdraw", {}, content_type="application/json")
-    assert late.status_code == 409 and "cannot change any more" in late.json()["detail"]
+    assert late.status_code == 409 and "can no longer be answered or withdrawn" in late.json()["detail"]
     assert Engagement.objects.get().status == "declined"
     assert [e["id"] for e in client.get("/api/v1/capacity/engagements?status=declined").json()["items"]] == [
         pk

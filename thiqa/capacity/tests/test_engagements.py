@@ -97,7 +97,7 @@ def test_only_the_asking_side_withdraws_and_only_the_asked_side_answers(member, 
 
 
 @pytest.mark.parametrize("first", ["accept", "decline", "withdraw"])
-def test_a_settled_request_never_changes_again(first, member, need, offer, france_focal):
+def test_an_answered_request_is_never_answered_again(first, member, need, offer, france_focal):
     asked = services.request_engagement(member, need, offer, "Could you mentor our teams?")
     if first == "withdraw":
         services.withdraw(member, asked)
@@ -109,7 +109,7 @@ def test_a_settled_request_never_changes_again(first, member, need, offer, franc
         lambda: services.decline(france_focal, asked, "No."),
         lambda: services.withdraw(member, asked),
     ):
-        with pytest.raises(ServiceError, match="it cannot change any more"):
+        with pytest.raises(ServiceError, match="it can no longer be answered or withdrawn"):
             again()
     assert Engagement.objects.get().status == settled
     assert AuditEvent.objects.filter(target_type="capacity.engagement").count() == 2
