@@ -276,6 +276,9 @@ THIQA_INBOUND_MAX_BYTES = 10 * 1024 * 1024
 
 # Directory: how many days before a re-confirmation falls due focal points are reminded.
 THIQA_DIRECTORY_REMINDER_DAYS = env_number("DIRECTORY_REMINDER_DAYS", 30)
+# Directory health: an address whose mail bounced (a ping or a message copy) within this
+# many days is shown as bouncing.
+THIQA_DIRECTORY_BOUNCE_DAYS = env_number("DIRECTORY_BOUNCE_DAYS", 90)
 # Communication checks: default deadline, and when to remind (hours before the deadline,
 # at most half the round's window).
 THIQA_CHECK_DEADLINE_HOURS = env_number("CHECK_DEADLINE_HOURS", 48)

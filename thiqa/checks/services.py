@@ -22,13 +22,16 @@ from thiqa.accounts.models import Participant, ParticipantGroup, User
 from thiqa.accounts.services import ServiceError
 from thiqa.audit.services import record
 from thiqa.checks.models import CheckRound, Ping
+from thiqa.directory import services as directory
 from thiqa.directory.models import Contact, ContactRole
 from thiqa.lib import shutdown
+from thiqa.mail.inbound import tagged_address
 from thiqa.mail.models import OutboundMessage
 from thiqa.mail.services import enqueue_many, requeue
 from thiqa.scheduler import registry
 
 ACK_SALT = "thiqa.checks.acknowledge"
+REPLY_TAG, BOUNCE_TAG = "ping", "bounce"  # ping+TOKEN@ (Reply-To), bounce+TOKEN@ (envelope sender)
 Status = CheckRound.Status
 
 
@@ -186,11 +189,11 @@ def _acknowledgement_link() -> tuple[str, str]:
 
 
 def reply_address(ping: Ping) -> str:
-    return f"ping+{ping.token}@{settings.THIQA_INBOUND_DOMAINS[0]}"
+    return tagged_address(REPLY_TAG, ping.token)
 
 
 def bounce_address(ping: Ping) -> str:
-    return f"bounce+{ping.token}@{settings.THIQA_INBOUND_DOMAINS[0]}"
+    return tagged_address(BOUNCE_TAG, ping.token)
 
 
 def _text(reminder: bool) -> str:
@@ -318,16 +321,22 @@ def resend_uncertain(user: User, check: CheckRound) -> int:
     return len(uncertain)
 
 
-def note_bounce(ping: Ping, address: str) -> None:
-    """A delivery failure report for one of the ping's addresses."""
+def note_bounce(ping: Ping, address: str, *, status: str = "", diagnostic: str = "") -> None:
+    """A delivery failure report for one of the ping's addresses; it also counts in the
+    directory's health of the contact."""
     address = address.lower()
     with transaction.atomic():
-        locked = Ping.objects.select_for_update().get(pk=ping.pk)
+        locked = Ping.objects.select_for_update().select_related("contact").get(pk=ping.pk)
         if address in locked.bounced or address not in [a.lower() for a in locked.addresses]:
             return
         locked.bounced = [*locked.bounced, address]
         locked.save(update_fields=["bounced"])
-        record("checks.bounced", target=locked, data={"address": address, "round": locked.round_id})
+        record(
+            "checks.bounced",
+            target=locked,
+            data={"address": address, "round": locked.round_id, "status": status},
+        )
+        directory.note_bounce(locked.contact, address, source="checks", status=status, diagnostic=diagnostic)
 
 
 def inbox(user: User) -> list[Ping]:

@@ -68,6 +68,14 @@ class ContactQuerySet(models.QuerySet["Contact"]):
     def published(self) -> "ContactQuerySet":
         return self.filter(removed_at__isnull=True)
 
+    def holding(self, address: str) -> "Contact | None":
+        """The first of these contacts with ``address`` among its addresses (case aside)."""
+        address = address.lower()
+        for contact in self.filter(emails__icontains=address):
+            if address in (e.lower() for e in contact.emails):
+                return contact
+        return None
+
     def visible_to(self, user: User) -> "ContactQuerySet":
         """The published contacts ``user`` may see; the same rule as the policy's
         ``directory.view_contact`` (a test checks that both agree)."""
@@ -212,6 +220,29 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} {self.kind} {self.due_on}"
+
+
+class Bounce(models.Model):
+    """A delivery failure report for one of a contact's addresses: the directory's record of
+    its contacts' health, written for the rooms that send them mail (pings, message copies)."""
+
+    class Source(models.TextChoices):
+        CHECKS = "checks", _("Communication check")
+        MESSAGING = "messaging", _("Message")
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="bounces")
+    address = models.CharField(_("e-mail address"), max_length=254)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    status = models.CharField(_("status"), max_length=20, blank=True, help_text="RFC 3463, e.g. 5.1.1")
+    diagnostic = models.CharField(_("diagnostic"), max_length=500, blank=True)
+    at = models.DateTimeField(_("bounced"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["contact", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.address} bounced {self.at:%Y-%m-%d}"
 
 
 def due_on(confirmed_on: date, months: int) -> date:

@@ -1,5 +1,6 @@
 """Every write about the directory: structures, nominations and their review,
-re-confirmation, and the currency rules of OSCE CBM 8 (read from the catalogue)."""
+re-confirmation, the currency rules of OSCE CBM 8 (read from the catalogue), and the
+contacts' health (addresses whose mail bounced)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,7 +20,7 @@ from thiqa.accounts.models import Participant, User
 from thiqa.accounts.services import ServiceError
 from thiqa.audit.services import record
 from thiqa.catalogue.parameters import parameter
-from thiqa.directory.models import Contact, Nomination, Reminder, Structure, due_on
+from thiqa.directory.models import Bounce, Contact, Nomination, Reminder, Structure, due_on
 from thiqa.mail.services import enqueue, notify_focal_points
 
 CBM8 = "osce-cbm-8"
@@ -278,6 +279,7 @@ class Currency:
     due_on: date | None
     pending: int
     late_notices: int
+    bouncing: int = 0  # published contacts with an address that bounced recently
 
     @property
     def complete(self) -> bool:
@@ -313,6 +315,9 @@ def currency(participants: Any) -> list[Currency]:
     late = _count_by_participant(
         Nomination.objects.filter(is_late=True, proposed_at__gte=year_ago, participant_id__in=ids)
     )
+    bouncing: dict[int, int] = {}
+    for contact in bouncing_contacts(Contact.objects.published().filter(participant_id__in=ids)):
+        bouncing[contact.participant_id] = bouncing.get(contact.participant_id, 0) + 1
     return [
         Currency(
             participant=p,
@@ -322,9 +327,49 @@ def currency(participants: Any) -> list[Currency]:
             due_on=due_on(oldest[p.pk], months) if p.pk in oldest else None,
             pending=pending.get(p.pk, 0),
             late_notices=late.get(p.pk, 0),
+            bouncing=bouncing.get(p.pk, 0),
         )
         for p in participants
     ]
+
+
+# --- health: addresses whose mail bounced -------------------------------------------------------
+
+
+def note_bounce(
+    contact: Contact | None, address: str, *, source: str, status: str = "", diagnostic: str = ""
+) -> Bounce | None:
+    """Record that mail to ``address`` bounced (a later delivery failure report). Without a
+    ``contact`` (a message copy to a platform user), the published contact holding the
+    address, if any, is the one concerned. Called inside the sending room's transaction."""
+    address = address.lower()
+    contact = contact or Contact.objects.published().holding(address)
+    if contact is None:
+        return None
+    bounce = Bounce.objects.create(
+        contact=contact, address=address, source=source, status=status[:20], diagnostic=diagnostic[:500]
+    )
+    record(
+        "directory.bounced",
+        target=contact,
+        data={"address": address, "source": source, "status": bounce.status},
+    )
+    return bounce
+
+
+def bouncing_contacts(contacts: Any) -> list[Contact]:
+    """Those of ``contacts`` (a queryset) with an address that bounced within
+    ``THIQA_DIRECTORY_BOUNCE_DAYS`` and is still theirs; each carries ``last_bounce``."""
+    since = timezone.now() - timedelta(days=settings.THIQA_DIRECTORY_BOUNCE_DAYS)
+    latest: dict[int, Bounce] = {}
+    for bounce in Bounce.objects.filter(contact__in=contacts, at__gte=since).select_related("contact"):
+        if bounce.contact_id not in latest and bounce.address in (e.lower() for e in bounce.contact.emails):
+            latest[bounce.contact_id] = bounce
+    found = []
+    for bounce in latest.values():
+        bounce.contact.last_bounce = bounce  # type: ignore[attr-defined]
+        found.append(bounce.contact)
+    return found
 
 
 def _count_by_participant(queryset: Any) -> dict[int, int]:

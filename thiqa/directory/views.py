@@ -68,7 +68,12 @@ def index(request: HttpRequest) -> HttpResponse:
 def participant(request: HttpRequest, code: str) -> HttpResponse:
     policy.require(request.user, "directory.view")
     target = _participant(code)
-    contacts = Contact.objects.visible_to(request.user).filter(participant=target).select_related("structure")
+    contacts = list(
+        Contact.objects.visible_to(request.user).filter(participant=target).select_related("structure")
+    )
+    bounced = {c.pk: c.last_bounce for c in services.bouncing_contacts([c.pk for c in contacts])}
+    for contact in contacts:
+        contact.last_bounce = bounced.get(contact.pk)  # type: ignore[attr-defined]
     manages = policy.can(request.user, "directory.nominate", target)
     standing = services.currency([target])[0]
     return render(
@@ -355,6 +360,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
                 "complete": sum(s.complete for s in standings),
                 "overdue": sum(s.is_overdue(today) for s in standings),
                 "late": sum(1 for s in standings if s.late_notices),
+                "bouncing": sum(s.bouncing for s in standings),
             },
             "chart": bar_chart(
                 [(row["group"].name, row["rate"]) for row in coverage],

@@ -145,6 +145,14 @@ class PlatformKey:
         recipient = pysequoia.Cert.from_bytes(recipient_key.encode())
         return pysequoia.encrypt(data, recipients=[recipient], signer=self.tsk.signer())
 
+    def decrypt(self, data: bytes) -> bytes | None:
+        """``data`` decrypted with the platform's key; None if it was not encrypted to it
+        (or is no OpenPGP message at all)."""
+        try:
+            return bytes(pysequoia.decrypt(data, decryptor=self.tsk.decryptor()).bytes)
+        except (RuntimeError, ValueError):
+            return None
+
 
 class InvalidSignature(ValueError):
     pass

@@ -8,7 +8,8 @@ their ``AppConfig.ready``; the checks room, for instance, matches replies to pin
 import email
 import email.policy
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 from typing import Any
 
@@ -34,6 +35,49 @@ def register(name: str) -> Callable[[Handler], Handler]:
         return handler
 
     return decorator
+
+
+# --- addresses that name what a message answers ----------------------------------------------
+#
+# Mail that Thiqa sends and expects an answer to carries a per-recipient token in its addresses:
+# ``TAG+TOKEN@domain`` as Reply-To (a reply names what it answers) and as the envelope sender
+# (a delivery failure report names the copy that failed). The token is the row's own random
+# ``secrets.token_urlsafe(18)`` (144 bits): unguessable, so a reply is matched by its token and
+# never by the sender's address alone.
+
+TAGGED = re.compile(r"^([a-z][a-z-]*)\+([A-Za-z0-9_-]{10,40})@(.+)$", re.IGNORECASE)
+AUTOMATIC = {"auto-replied", "auto-generated", "auto-notified"}
+
+
+def tagged_address(tag: str, token: str) -> str:
+    """The address ``tag+token@`` at Thiqa's first inbound domain."""
+    return f"{tag}+{token}@{settings.THIQA_INBOUND_DOMAINS[0]}"
+
+
+def tagged_token(addresses: Iterable[str], tag: str) -> str | None:
+    """The token of the first of ``addresses`` tagged ``tag`` in one of Thiqa's domains."""
+    for address in addresses:
+        match = TAGGED.match(address.strip().strip("<>"))
+        if (
+            match
+            and match.group(1).lower() == tag
+            and match.group(3).lower() in settings.THIQA_INBOUND_DOMAINS
+        ):
+            return match.group(2)
+    return None
+
+
+def is_automatic(parsed: EmailMessage) -> bool:
+    """Out-of-office answers and other machine replies (RFC 3834 ``Auto-Submitted``,
+    ``Precedence: bulk/junk/list``) and delivery reports never count as a person's reply."""
+    auto = str(parsed.get("Auto-Submitted", "no")).split(";")[0].strip().lower()
+    precedence = str(parsed.get("Precedence", "")).strip().lower()
+    return (
+        auto in AUTOMATIC
+        or precedence in {"bulk", "junk", "list", "auto_reply"}
+        or "X-Autoreply" in parsed
+        or parsed.get_content_type() == "multipart/report"
+    )
 
 
 def parse(raw: bytes) -> EmailMessage:

@@ -129,11 +129,8 @@ def user_row(
 
 
 def key_for_address(address: str) -> str | None:
-    candidates = Contact.objects.published().exclude(pgp_key="").filter(emails__icontains=address)
-    for contact in candidates:
-        if address.lower() in (e.lower() for e in contact.emails):
-            return usable_key(contact.pgp_key)
-    return None
+    contact = Contact.objects.published().exclude(pgp_key="").holding(address)
+    return usable_key(contact.pgp_key) if contact else None
 
 
 def _row(

@@ -7,4 +7,4 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Secure communications")
 
     def ready(self) -> None:
-        from thiqa.messaging import demo_data, rules, tasks, todo  # noqa: F401  (policy rules, demo, escalation sweep, to-do, badge)
+        from thiqa.messaging import demo_data, replies, rules, tasks, todo  # noqa: F401  (policy rules, demo, inbound handlers, escalation sweep, to-do, badge)

@@ -30,10 +30,14 @@ from django.utils.translation import ngettext
 
 from thiqa.lib import tlp
 from thiqa.lib.openpgp import platform_key
+from thiqa.mail.inbound import tagged_address
 from thiqa.messaging.kinds import defang, display_values
 from thiqa.messaging.models import Message, Recipient
 
 ACK_SALT = "thiqa.messaging.acknowledge"
+# Each copy answers to msg+TOKEN@ (Reply-To: a reply acknowledges it) and comes back, if it
+# bounces, to msg-bounce+TOKEN@ (the envelope sender), TOKEN being the recipient row's own.
+REPLY_TAG, BOUNCE_TAG = "msg", "msg-bounce"
 _CRLF = compat32.clone(linesep="\r\n")  # the outbox writes messages out this way
 _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = BASE64  # base64 bodies survive every relay byte for byte, as signatures need
@@ -60,6 +64,14 @@ def acknowledgement_url(recipient: Recipient) -> str:
     return settings.SITE_URL + reverse("messaging:acknowledge", args=[signed])
 
 
+def reply_address(recipient: Recipient) -> str:
+    return tagged_address(REPLY_TAG, recipient.token)
+
+
+def bounce_address(recipient: Recipient) -> str:
+    return tagged_address(BOUNCE_TAG, recipient.token)
+
+
 def thread_url(message: Message) -> str:
     return (
         settings.SITE_URL + reverse("messaging:thread", args=[message.thread_id_or_own]) + f"#m{message.pk}"
@@ -82,7 +94,9 @@ def compose(recipient: Recipient, key: str | None) -> EmailMessage:
     return PgpMimeEmail(
         subject,
         build,
+        from_email=bounce_address(recipient),  # the envelope sender: bounces come back to us
         to=recipient.addresses,
+        reply_to=[reply_address(recipient)],
         headers={
             "From": settings.DEFAULT_FROM_EMAIL,
             "Auto-Submitted": "auto-generated",
@@ -120,7 +134,7 @@ def _text(message: Message, recipient: Recipient) -> str:
         % {
             "kind": message.definition.title_in(recipient.language),
             "sender": _participant_name(message.sender_participant, recipient.language),
-            "person": message.sender.full_name,
+            "person": message.author_name,
             "when": _when(message.created_at),
         }
     )
@@ -138,7 +152,13 @@ def _text(message: Message, recipient: Recipient) -> str:
             + acknowledgement_url(recipient)
         )
     if full:
-        parts.append(_("Read the thread and reply in Thiqa:") + "\n" + thread_url(message))
+        parts.append(
+            _("Read the thread and reply in Thiqa:")
+            + "\n"
+            + thread_url(message)
+            + "\n"
+            + _("A reply to this e-mail acknowledges it, and what you write is added to the thread.")
+        )
     else:
         parts.append(_notice(message) + "\n" + thread_url(message))
     parts.append(

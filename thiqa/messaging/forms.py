@@ -238,3 +238,19 @@ class FilterForm(forms.Form):
                 for name in ("kind", "tlp", "state", "participant", "q")
             }
         )
+
+
+class PeriodForm(forms.Form):
+    """The period of the traffic overview: both days included, either may be left open."""
+
+    first_day = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_day = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The period must end on or after its first day."))
+        return data

@@ -107,7 +107,9 @@ def filtered(user: User, messages: QuerySet[Message], filters: Filters) -> Query
         )
     if filters.q:
         messages = search(messages, filters.q)
-    return messages.select_related("sender_participant", "sender").order_by("-created_at", "-pk")
+    return messages.select_related("sender_participant", "sender", "sender_contact").order_by(
+        "-created_at", "-pk"
+    )
 
 
 def search(messages: QuerySet[Message], query: str) -> QuerySet[Message]:
@@ -121,7 +123,7 @@ def thread(user: User, root: Message) -> list[Message]:
     """The messages of ``root``'s thread that ``user`` may read, oldest first."""
     members = Message.objects.readable_by(user).filter(Q(pk=root.pk) | Q(thread=root))
     return list(
-        members.select_related("sender", "sender_participant", "parent", "forwarded_from")
+        members.select_related("sender", "sender_contact", "sender_participant", "parent", "forwarded_from")
         .prefetch_related("items", "attachments", "recipients__outbound", "recipients__participant")
         .order_by("created_at", "pk")
     )

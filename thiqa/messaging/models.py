@@ -54,7 +54,15 @@ class Message(models.Model):
     body = models.TextField(_("message"))
     fields = models.JSONField(_("details"), default=dict, blank=True)
     items = models.ManyToManyField("catalogue.Item", related_name="+", blank=True)
-    sender = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    sender = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sender_contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="the contact who replied by e-mail, when no user holds their address",
+    )
     sender_participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
     thread = models.ForeignKey(
         "self",
@@ -88,6 +96,13 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def author_name(self) -> str:
+        """Who wrote it: the sender, or the contact who replied by e-mail without an account."""
+        if self.sender is not None:
+            return self.sender.full_name
+        return self.sender_contact.name if self.sender_contact else ""
 
     @property
     def thread_id_or_own(self) -> int:
@@ -129,6 +144,7 @@ class Recipient(models.Model):
 
     class Via(models.TextChoices):
         LINK = "link", _("Link in the e-mail")
+        REPLY = "reply", _("Reply to the e-mail")
         WEB = "web", _("Web inbox")
         API = "api", _("API")
 
@@ -157,6 +173,11 @@ class Recipient(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    bounced_at = models.DateTimeField(_("reported undelivered"), null=True, blank=True)
+    delayed_at = models.DateTimeField(_("reported delayed"), null=True, blank=True)
+    delivery_report = models.CharField(
+        _("delivery report"), max_length=500, blank=True, help_text="status and diagnostic of the last DSN"
+    )
 
     class Meta:
         ordering = ["message", "level", "participant", "pk"]
@@ -183,10 +204,13 @@ class Recipient(models.Model):
     @property
     def status(self) -> str:
         """closed, answered, acknowledged, read, delivered, failed or sent (derived, never
-        copied: "delivered" is the outbox's word that the SMTP server took the e-mail)."""
+        copied: "delivered" is the outbox's word that the SMTP server took the e-mail;
+        "failed" that it refused it, or that a delivery failure report came back later)."""
         for state in ("closed", "answered", "acknowledged", "read"):
             if getattr(self, f"{state}_at"):
                 return state
+        if self.bounced_at:  # a later delivery failure report outweighs the SMTP server's 250
+            return "failed"
         outbound = self.outbound
         if outbound is not None and outbound.status == OutboundMessage.Status.SENT:
             return "delivered"

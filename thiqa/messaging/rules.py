@@ -135,5 +135,7 @@ policy.register(
         "messaging.export": Action(_may_export, writes=False),
         "messaging.acknowledge": Action(_may_acknowledge, writes=True),
         "messaging.close": Action(_may_close, writes=True),
+        # counts of messages per type, label, participant and month, never their content
+        "messaging.view_traffic": Action(lambda u, t: policy.is_secretariat(u), writes=False),
     }
 )

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,8 +24,12 @@ from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.audit.services import record
 from thiqa.catalogue.citing import cited_items
 from thiqa.catalogue.models import Item
+from thiqa.directory import services as directory
+from thiqa.directory.models import Contact
 from thiqa.lib import files, tlp
 from thiqa.lib.wordsearch import stored_terms
+from thiqa.mail.dsn import DeliveryReport
+from thiqa.mail.replytext import ReplyText
 from thiqa.mail.services import enqueue_many
 from thiqa.messaging import rules
 from thiqa.messaging.addressing import Addressees, AddressError, contact_row, resolve, user_row
@@ -177,7 +182,7 @@ def _uploads(uploads: list[files.Upload], errors: dict[str, list[str]]) -> list[
 
 
 def _create(
-    user: User,
+    user: User | None,
     participant: Participant,
     kind: str,
     label: str,
@@ -268,9 +273,31 @@ def reply(
     """Answer ``parent``: to its author, or, from its author, to the same people again. A
     reply keeps the thread's label or a stricter one, and counts as an acknowledgement."""
     policy.require(user, "messaging.reply", parent)
+    sender = Participant.objects.get(pk=rules.writing_participant(user, parent))
+    return _reply(parent, body, _Author(sender, user), label=label, uploads=uploads or [], request=request)
+
+
+@dataclass(frozen=True)
+class _Author:
+    """Who answers: a user, or a contact who replied by e-mail without an account."""
+
+    participant: Participant
+    user: User | None = None
+    contact: Contact | None = None
+    via: str = Recipient.Via.WEB
+
+
+def _reply(
+    parent: Message,
+    body: str,
+    author: _Author,
+    *,
+    label: str | None,
+    uploads: list[files.Upload],
+    request: HttpRequest | None,
+) -> Message:
     root = parent.thread or parent
     _require_open(root)
-    sender = Participant.objects.get(pk=rules.writing_participant(user, parent))
     errors: dict[str, list[str]] = {}
     label = label or parent.tlp
     if label not in tlp.ORDER or tlp.rank(label) < tlp.rank(parent.tlp):
@@ -278,14 +305,14 @@ def reply(
     body = body.strip()
     if not body or len(body) > MAX_BODY:
         errors["body"] = [_("Write the message, at most %(limit)d characters.") % {"limit": MAX_BODY}]
-    checked = _uploads(uploads or [], errors)
+    checked = _uploads(uploads, errors)
     if errors:
         raise InvalidMessage(errors)
     now = timezone.now()
     with transaction.atomic():
         message = _create(
-            user,
-            sender,
+            author.user,
+            author.participant,
             "reply",
             label,
             _prefixed("Re:", root.subject),
@@ -296,22 +323,31 @@ def reply(
             now,
             thread=root,
             parent=parent,
+            sender_contact=author.contact,
         )
         _attach(message, checked, label)
-        recipients = _deliver(message, _reply_rows(user, parent, message))
-        _answered(parent, sender, user, now)
+        recipients = _deliver(message, _reply_rows(author, parent, message))
+        _answered(parent, author, now)
         record(
             "messaging.replied",
-            actor=user,
+            actor=author.user,
             target=message,
-            data={"parent": parent.pk, "tlp": label, "recipients": len(recipients)},
+            data={
+                "parent": parent.pk,
+                "tlp": label,
+                "recipients": len(recipients),
+                "via": author.via,
+                **({"contact": author.contact.pk} if author.contact else {}),
+            },
             request=request,
         )
     return message
 
 
-def _reply_rows(user: User, parent: Message, message: Message) -> list[tuple[Recipient, str | None]]:
-    if parent.sender_id != user.pk:
+def _reply_rows(author: _Author, parent: Message, message: Message) -> list[tuple[Recipient, str | None]]:
+    if author.user is None or parent.sender_id != author.user.pk:
+        if parent.sender is None and parent.sender_contact is not None:
+            return [contact_row(message, parent.sender_contact)]
         return [user_row(message, parent.sender, parent.sender_participant, "author")]
     rows = []
     for earlier in parent.recipients.filter(level=Recipient.Level.ADDRESSED).select_related(
@@ -324,12 +360,119 @@ def _reply_rows(user: User, parent: Message, message: Message) -> list[tuple[Rec
     return rows
 
 
-def _answered(parent: Message, participant: Participant, user: User, now: datetime) -> None:
-    rows = parent.recipients.filter(participant=participant)
+def _answered(parent: Message, author: _Author, now: datetime) -> None:
+    rows = parent.recipients.filter(participant=author.participant)
     rows.filter(answered_at__isnull=True).update(answered_at=now)
     rows.filter(acknowledged_at__isnull=True).update(
-        acknowledged_at=now, acknowledged_via=Recipient.Via.WEB, acknowledged_by=user
+        acknowledged_at=now, acknowledged_via=author.via, acknowledged_by=author.user
     )
+
+
+# --- replies by e-mail and delivery reports -----------------------------------------------------
+
+
+def reply_by_email(recipient: Recipient, text: ReplyText, *, inbound: int) -> Message | None:
+    """A reply to ``recipient``'s e-mail copy (matched by its token): it acknowledges the
+    copy (the first acknowledgement only counts) and, if the person wrote something, adds it
+    to the thread under the message's label, from their user if one holds the address, else
+    from the contact. Returns the stored reply, if any. A closed thread changes nothing."""
+    message = recipient.message
+    root = message.thread or message
+    if Message.objects.filter(pk=root.pk, closed_at__isnull=False).exists():
+        _refused_by_email(recipient, "closed", inbound)
+        return None
+    user = _email_user(recipient)
+    if user is not None and not policy.can(user, "messaging.reply", message):
+        user = None  # an observer, or no longer a party: the reply is the contact's, if any
+    if user is not None:
+        participant = Participant.objects.get(pk=rules.writing_participant(user, message))
+        author = _Author(participant, user, None, Recipient.Via.REPLY)
+    else:
+        author = _Author(recipient.participant, None, recipient.contact, Recipient.Via.REPLY)
+    with transaction.atomic():
+        _acknowledge_rows(
+            Recipient.objects.filter(pk=recipient.pk), message, Recipient.Via.REPLY, author.user, None
+        )
+        body = text.text
+        if text.encrypted:
+            with translation.override(_author_language(message)):
+                body = _(
+                    "%(name)s answered by an e-mail encrypted to a key other than the platform's, "
+                    "so Thiqa cannot read it. The copy is acknowledged; ask them to reply in Thiqa "
+                    "or to encrypt to the platform's key."
+                ) % {"name": recipient.name}
+        if not body:
+            return None  # only the quoted original came back: an acknowledgement, no reply
+        if author.user is None and author.contact is None:
+            _refused_by_email(recipient, "no_author", inbound)
+            return None
+        try:
+            return _reply(message, body, author, label=message.tlp, uploads=[], request=None)
+        except InvalidMessage:
+            _refused_by_email(recipient, "too_long", inbound)
+            return None
+
+
+def _email_user(recipient: Recipient) -> User | None:
+    """The person behind a copy: its user, else the active user holding one of its addresses."""
+    if recipient.user is not None:
+        return recipient.user
+    holds = Q()
+    for address in recipient.addresses:
+        holds |= Q(email__iexact=address)
+    return User.objects.filter(holds, is_active=True).first() if recipient.addresses else None
+
+
+def _author_language(message: Message) -> str:
+    return message.sender.language if message.sender else settings.LANGUAGE_CODE
+
+
+def _refused_by_email(recipient: Recipient, reason: str, inbound: int) -> None:
+    record(
+        "messaging.email_reply_refused",
+        target=recipient.message,
+        data={"recipient": recipient.pk, "reason": reason, "inbound": inbound},
+    )
+
+
+def refuse_email(reason: str, inbound: int) -> None:
+    """A reply or report naming no copy of ours (a forged or altered token), or the copy of
+    another message: kept in the inbound store, changes nothing, audited."""
+    record("messaging.email_refused", data={"reason": reason, "inbound": inbound})
+
+
+def note_delivery(recipient: Recipient, report: DeliveryReport) -> bool:
+    """A delivery status notification about ``recipient``'s copy. ``failed`` marks it not
+    delivered (even after the SMTP server's 250) and counts in the directory's health of the
+    contact; ``delayed`` is recorded and changes no status; other actions change nothing.
+    Returns whether anything was recorded (a report about another address, or one already
+    taken, records nothing)."""
+    if report.action not in ("failed", "delayed") or report.recipient not in (
+        a.lower() for a in recipient.addresses
+    ):
+        return False
+    stamp = "bounced_at" if report.failed else "delayed_at"
+    detail = " ".join(p for p in (report.status, report.diagnostic) if p)[:500]
+    with transaction.atomic():
+        first = Recipient.objects.filter(pk=recipient.pk, **{f"{stamp}__isnull": True}).update(
+            **{stamp: timezone.now()}, delivery_report=detail
+        )
+        if not first:
+            return False
+        record(
+            "messaging.bounced" if report.failed else "messaging.delivery_delayed",
+            target=recipient.message,
+            data={"recipient": recipient.pk, "address": report.recipient, "status": report.status},
+        )
+        if report.failed:
+            directory.note_bounce(
+                recipient.contact,
+                report.recipient,
+                source="messaging",
+                status=report.status,
+                diagnostic=report.diagnostic,
+            )
+    return True
 
 
 def _prefixed(prefix: str, subject: str) -> str:
@@ -631,7 +774,7 @@ def document(message: Message) -> dict[str, Any]:
         "forwarded_from": message.forwarded_from_id,
         "type": message.kind,
         "sent_at": message.created_at.isoformat(),
-        "sender": {"participant": message.sender_participant.code, "name": message.sender.full_name},
+        "sender": {"participant": message.sender_participant.code, "name": message.author_name},
         "subject": message.subject,
         "body": message.body,
         "fields": message.fields,

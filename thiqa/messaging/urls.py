@@ -18,4 +18,6 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.download, name="download"),
     path("ack/<str:signed>/", views.acknowledge_link, name="acknowledge"),
     path("platform-key.asc", views.public_key, name="public_key"),
+    path("traffic/", views.traffic, name="traffic"),
+    path("traffic.csv", views.traffic_csv, name="traffic_csv"),
 ]

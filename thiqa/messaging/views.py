@@ -11,18 +11,20 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from thiqa.accounts import policy
 from thiqa.accounts.services import ServiceError
 from thiqa.lib import files, tlp, wordsearch
+from thiqa.lib.charts import bar_chart
 from thiqa.lib.files import Upload
 from thiqa.lib.http import link_language, posted
 from thiqa.lib.openpgp import platform_key
 from thiqa.messaging import inbox, services
-from thiqa.messaging.forms import ComposeForm, FilterForm, ForwardForm, ReplyForm
+from thiqa.messaging import traffic as overview
+from thiqa.messaging.forms import ComposeForm, FilterForm, ForwardForm, PeriodForm, ReplyForm
 from thiqa.messaging.kinds import all_kinds, display_values, sendable
 from thiqa.messaging.models import Attachment, Message
 
@@ -49,6 +51,7 @@ def _listing(request: HttpRequest, box: str) -> HttpResponse:
             "rows": inbox.summary(page.object_list, request.user),
             "unread": inbox.unread_count(request.user),
             "can_send": policy.can(request.user, "messaging.send"),
+            "can_view_traffic": policy.can(request.user, "messaging.view_traffic"),
         },
     )
 
@@ -280,4 +283,48 @@ def public_key(request: HttpRequest) -> HttpResponse:
     """The platform's OpenPGP public key, which signs every e-mail copy."""
     response = HttpResponse(platform_key().public, content_type="application/pgp-keys")
     response["Content-Disposition"] = 'inline; filename="thiqa-platform-key.asc"'
+    return response
+
+
+# --- the secretariat's traffic overview ---------------------------------------------------------
+
+
+def _traffic(request: HttpRequest) -> tuple[PeriodForm, overview.Traffic]:
+    policy.require(request.user, "messaging.view_traffic")
+    form = PeriodForm(request.GET or None)
+    period = form.cleaned_data if form.is_valid() else {}
+    return form, overview.traffic(period.get("first_day"), period.get("last_day"))
+
+
+@login_required
+def traffic(request: HttpRequest) -> HttpResponse:
+    """Counts of messages per type, label, participant and month: never their content."""
+    form, figures = _traffic(request)
+    months = [(row.label, row.messages) for row in figures.by_month]
+    return render(
+        request,
+        "messaging/traffic.html",
+        {
+            "form": form,
+            "traffic": figures,
+            "query": request.GET.urlencode(),
+            "chart": bar_chart(
+                months,
+                title=_("Messages per month"),
+                maximum=max([n for _label, n in months], default=0) or 1,
+                unit="",
+                rtl=get_language_bidi(),
+                empty=_("No message in this period."),
+            ),
+        },
+    )
+
+
+@login_required
+def traffic_csv(request: HttpRequest) -> HttpResponse:
+    _form, figures = _traffic(request)
+    response = HttpResponse(
+        ("\ufeff" + overview.as_csv(figures)).encode(), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="thiqa-traffic.csv"'
     return response
