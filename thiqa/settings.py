@@ -297,6 +297,13 @@ THIQA_REPORTING_REMINDER_DAYS = env_number("REPORTING_REMINDER_DAYS", 14)
 # How long the acknowledgement link in a message's e-mail stays valid.
 THIQA_MESSAGE_LINK_DAYS = 30
 
+# The catalogue, the library and their search (pages and API) are public texts, readable by
+# visitors who are not signed in; "0" closes them to the community (a closed deployment).
+THIQA_PUBLIC_CATALOGUE = env("PUBLIC_CATALOGUE", "1")
+if THIQA_PUBLIC_CATALOGUE not in {"0", "1"}:
+    raise RuntimeError(f"THIQA_PUBLIC_CATALOGUE must be 1 or 0, not {THIQA_PUBLIC_CATALOGUE!r}")
+THIQA_PUBLIC_CATALOGUE = THIQA_PUBLIC_CATALOGUE == "1"
+
 # API tokens: the longest lifetime a personal token may have.
 THIQA_TOKEN_MAX_DAYS = 366
 
