@@ -42,6 +42,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "library/search.html",
         {
             "q": q,
+            "public_only": public_only,
             "chosen": chosen,
             "hits": hits,
             "error": error,

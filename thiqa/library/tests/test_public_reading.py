@@ -63,7 +63,8 @@ def test_visitors_read_every_page_and_endpoint_of_an_open_deployment(client: Cli
     hits = client.get("/api/v1/search", {"q": "contact points"}).json()["hits"]
     assert hits and {h["type"] for h in hits} <= {"item", "passage"}
     assert "osce-cbm-8" in {h["code"] for h in hits}
-    assert "نقاط" in client.get("/search/", {"q": "نقاط الاتصال"}).content.decode()
+    page = client.get("/search/", {"q": "نقاط الاتصال"}).content.decode()
+    assert "نقاط" in page and "This search covers the public texts" in page
 
 
 def test_a_closed_deployment_sends_visitors_to_sign_in_and_answers_401(client: Client, texts, settings):
@@ -85,6 +86,7 @@ def test_a_closed_deployment_is_read_by_the_community_only(client: Client, texts
     client.force_login(member)
     for url in pages(texts) + endpoints(texts):
         assert client.get(url).status_code == 200, url
+    assert "This search covers the public texts" not in client.get("/search/").content.decode()
     client.force_login(make_user("nobody@thiqa.example", None, None))
     for url in pages(texts) + endpoints(texts):
         assert client.get(url).status_code == 403, url
