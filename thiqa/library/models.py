@@ -108,11 +108,8 @@ class SearchEntry(models.Model):
     public = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["kind", "language"]),
-            models.Index(fields=["kind", "key"]),
-            models.Index(fields=["public", "kind"]),
-        ]
+        # No index on ``public``: the planner would walk it instead of the full-text matches.
+        indexes = [models.Index(fields=["kind", "language"]), models.Index(fields=["kind", "key"])]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.title}"

@@ -49,10 +49,6 @@ class Migration(migrations.Migration):
             name='public_df',
             field=models.BigIntegerField(default=0),
         ),
-        migrations.AddIndex(
-            model_name='searchentry',
-            index=models.Index(fields=['public', 'kind'], name='library_sea_public_25e780_idx'),
-        ),
         migrations.RunPython(mark_public_entries, migrations.RunPython.noop),
         migrations.RunPython(reinstall_triggers, migrations.RunPython.noop),
     ]
