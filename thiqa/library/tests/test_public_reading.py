@@ -175,16 +175,12 @@ def test_a_visitor_reads_the_catalogue_in_arabic_right_to_left(client: Client, t
         assert ">تسجيل الدخول</a>" in html
 
 
-@pytest.mark.parametrize(
-    ("query", "detail"),
-    [
-        ({"q": "أ" * 501}, "The query is too long: at most 500 characters, please shorten it."),
-        ({"q": "contact", "limit": "51"}, "Correct the fields listed in “errors”."),
-    ],
-)
-def test_the_limits_hold_for_visitors(client: Client, texts, query: dict, detail: str) -> None:
-    response = client.get("/api/v1/search", query)
-    assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
-    assert response.json()["detail"] == detail
+def test_the_limits_hold_for_visitors(client: Client, texts) -> None:
+    too_long = client.get("/api/v1/search", {"q": "أ" * 501})
+    too_many = client.get("/api/v1/search", {"q": "contact", "limit": "51"})
+    for response in (too_long, too_many):
+        assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
+    assert too_long.json()["detail"] == "The query is too long: at most 500 characters, please shorten it."
+    assert too_many.json()["errors"][0]["loc"][-1] == "limit"
     page = client.get("/search/", {"q": "أ" * 501})
     assert page.status_code == 200 and "too long" in page.content.decode()
