@@ -11,6 +11,7 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from thiqa import __version__
+from thiqa.accounts import policy
 from thiqa.accounts import services as account_services
 from thiqa.accounts.api import router as accounts_router
 from thiqa.accounts.models import ApiToken
@@ -52,6 +53,25 @@ class SessionAuth(NinjaSessionAuth):
         return user
 
 
+class Visitor:
+    """A caller with neither token nor session, admitted where the policy lets visitors who are
+    not signed in perform ``action`` (the public texts of an open deployment); anywhere else,
+    and when the deployment is closed, such a caller gets the 401 problem."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
+    def __call__(self, request: HttpRequest) -> bool:
+        request.api_token = None  # type: ignore[attr-defined]
+        return policy.can(None, self.action)
+
+
+def open_to_visitors(action: str) -> list[Any]:
+    """Authentication of a router whose reading ``action`` may be public: a token or a
+    session as everywhere, else a visitor if the policy allows."""
+    return [TokenAuth(), SessionAuth(), Visitor(action)]
+
+
 api = NinjaAPI(
     title="Thiqa API",
     version=__version__,
@@ -68,8 +88,8 @@ api.add_router("/", accounts_router)
 api.add_router("/mail", mail_router)
 api.add_router("/audit", audit_router)
 api.add_router("/operations", operations_router)
-api.add_router("/catalogue", catalogue_router)
-api.add_router("/library", library_router)
+api.add_router("/catalogue", catalogue_router, auth=open_to_visitors("catalogue.view"))
+api.add_router("/library", library_router, auth=open_to_visitors("library.view"))
 api.add_router("/directory", directory_router)
 api.add_router("/checks", checks_router)
 api.add_router("/messages", messaging_router)
@@ -77,7 +97,7 @@ api.add_router("/reporting", reporting_router)
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/capacity", capacity_router)
 api.add_router("/activities", activities_router)
-api.add_router("/", search_router)
+api.add_router("/", search_router, auth=open_to_visitors("search.query"))
 
 
 def _validation_problem(request: HttpRequest, exc: ValidationError) -> HttpResponse:

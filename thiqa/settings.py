@@ -310,6 +310,12 @@ THIQA_AUDIT_CHECKPOINT_HOURS = env_number("AUDIT_CHECKPOINT_HOURS", 24, float)
 THIQA_HEALTH_OUTBOX_MAX_WAIT_SECONDS = env_number("HEALTH_OUTBOX_MAX_WAIT_SECONDS", 900)
 # Finished background tasks are forgotten after this many days.
 THIQA_TASK_RESULT_DAYS = env_number("TASK_RESULT_DAYS", 7)
+# The catalogue, the library and their search (pages and API) are public texts, readable by
+# visitors who are not signed in; "0" closes them to the community (a closed deployment).
+THIQA_PUBLIC_CATALOGUE = env("PUBLIC_CATALOGUE", "1")
+if THIQA_PUBLIC_CATALOGUE not in {"0", "1"}:
+    raise RuntimeError(f"THIQA_PUBLIC_CATALOGUE must be 1 or 0, not {THIQA_PUBLIC_CATALOGUE!r}")
+THIQA_PUBLIC_CATALOGUE = THIQA_PUBLIC_CATALOGUE == "1"
 
 # API tokens: the longest lifetime a personal token may have.
 THIQA_TOKEN_MAX_DAYS = 366

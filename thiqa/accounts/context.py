@@ -30,18 +30,19 @@ NAVIGATION = [
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The links the policy lets this person open; a visitor who is not signed in gets those
+    of the public actions (the catalogue, the library and the search of an open deployment)."""
     user = getattr(request, "user", None)
     items = []
-    if user is not None and user.is_authenticated:
-        for label, name, action, badge in NAVIGATION:
-            if policy.can(user, action):
-                url = reverse(name)
-                items.append(
-                    {
-                        "label": label,
-                        "url": url,
-                        "current": request.path == url,
-                        "badge": count(badge, user) if badge else 0,
-                    }
-                )
+    for label, name, action, badge in NAVIGATION:
+        if policy.can(user, action):
+            url = reverse(name)
+            items.append(
+                {
+                    "label": label,
+                    "url": url,
+                    "current": request.path == url,
+                    "badge": count(badge, user) if badge else 0,
+                }
+            )
     return {"nav_items": items}

@@ -5,12 +5,15 @@ Only CLEAR and GREEN activities that are not cancelled enter the shared index (t
 search, used by /search/ and /api/v1/search): every community member may read them, and the
 index's statistics shape every score, so a restricted activity indexed there would leak
 through the order and the scores of other results. AMBER and RED activities are found only
-on the activities pages, among those the person may see (``listing.search``).
+on the activities pages, among those the person may see (``listing.search``). Visitors who
+are not signed in see no activity (``activities.view_activity``), so none is public in the
+index: visitors' searches never find one, nor are scored with their words.
 """
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from thiqa.accounts import policy
 from thiqa.activities.models import SHARED_LABELS, Activity
 from thiqa.activities.vocabulary import KINDS
 from thiqa.lib.text import is_arabic, tokenize
@@ -57,6 +60,7 @@ def searchable(activity: Activity) -> search.Searchable:
         language=language_of(activity),
         extra=_names(activity),
         pillars=tuple(activity.pillar_codes),
+        public=policy.can(None, "activities.view_activity", activity),
     )
 
 

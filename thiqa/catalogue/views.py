@@ -1,13 +1,12 @@
 """Browse the catalogue: frameworks, items by pillar, theme and kind, one item, exports."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from thiqa.accounts import policy
 from thiqa.audit.services import record
 from thiqa.catalogue import export
+from thiqa.catalogue.access import readable
 from thiqa.catalogue.models import Citation, Framework, Item, Relation, Term
 
 
@@ -15,9 +14,8 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     return {axis: request.GET.get(axis, "").strip() for axis in ("framework", "pillar", "theme", "kind")}
 
 
-@login_required
+@readable("catalogue.view")
 def index(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, "catalogue.view")
     chosen = _filters(request)
     rows = Item.objects.filter(is_active=True).select_related("framework", "kind", "modality")
     if chosen["framework"]:
@@ -47,9 +45,8 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@readable("catalogue.view")
 def item(request: HttpRequest, code: str) -> HttpResponse:
-    policy.require(request.user, "catalogue.view")
     obj = get_object_or_404(
         Item.objects.select_related("framework", "kind", "modality").prefetch_related(
             "pillars",
@@ -69,14 +66,16 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "catalogue/item.html", {"item": obj, "links": links})
 
 
-@login_required
+@readable("catalogue.export")
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
-    policy.require(request.user, "catalogue.export")
     if fmt not in {"json", "csv"}:
         raise Http404
     body = export.as_json() if fmt == "json" else export.as_csv()
     content_type = "application/json" if fmt == "json" else "text/csv"
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="thiqa-catalogue.{fmt}"'
-    record("catalogue.exported", actor=request.user, data={"format": fmt}, request=request)
+    if request.user.is_authenticated:
+        # A visitor's download of a public text is not an event of anyone's; recording it
+        # would let anybody grow the append-only log at will.
+        record("catalogue.exported", actor=request.user, data={"format": fmt}, request=request)
     return response

@@ -103,8 +103,12 @@ class SearchEntry(models.Model):
     text = models.TextField()
     terms = models.TextField()
     length = models.PositiveIntegerField(default=0)
+    # Readable by visitors who are not signed in: every item and passage, and the entries a
+    # source marks so (``Searchable.public``). Visitors search these only (``search.py``).
+    public = models.BooleanField(default=False)
 
     class Meta:
+        # No index on ``public``: the planner would walk it instead of the full-text matches.
         indexes = [models.Index(fields=["kind", "language"]), models.Index(fields=["kind", "key"])]
 
     def __str__(self) -> str:
@@ -116,10 +120,12 @@ class SearchTermStat(models.Model):
 
     Two reserved rows hold the corpus totals: ``" entries"`` (number of entries) and
     ``" length"`` (sum of their lengths). BM25 is computed from these integers in
-    Python, so SQLite and PostgreSQL rank identically."""
+    Python, so SQLite and PostgreSQL rank identically. ``public_df`` counts the public
+    entries only: visitors' searches are scored as if the index held nothing else."""
 
     term = models.CharField(max_length=60, unique=True)
     df = models.BigIntegerField(default=0)
+    public_df = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.term}:{self.df}"

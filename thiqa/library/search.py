@@ -35,12 +35,21 @@ list of everything it wants indexed (for :func:`rebuild`). It then keeps its ent
 with :func:`index` and :func:`unindex` when a record changes. The library never imports the
 room; the registry is the only link, as with the catalogue's ``catalogue_loaded`` signal.
 
-A source indexes only what every person allowed to search may read. This is a rule about
+A source indexes only what every member of the community may read. This is a rule about
 the corpus, not about the results: the statistics of the index (how many entries contain a
 term, the average length) enter the score of every hit, so an entry indexed for some and
 hidden from others would still move the scores everybody sees, and a term found in it would
 change what a query returns. Restricted records are searched by their own room, among the
 records the person may see (as messages and submissions are).
+
+Audiences. The catalogue and the library are public texts, and the search is open to
+visitors who are not signed in (``search.query``; ``THIQA_PUBLIC_CATALOGUE``). Whoever the
+policy does not let read the community's entries (``search.community_entries``: visitors,
+people without a role) searches the public part of the index only: items, passages and the
+entries a source marked ``public`` (a source asks the policy whether a visitor may read the
+record). For them the index is kept as a corpus of its own: ``SearchTermStat.public_df``
+counts the public entries only, so their scores and their order are exactly those of an
+index that held nothing else, and no word of a community entry moves them.
 """
 
 import html
@@ -49,12 +58,15 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from thiqa.accounts import policy
+from thiqa.accounts.models import ApiToken
 from thiqa.catalogue.models import Item, SourceDocument
 from thiqa.lib.text import analyze, normalize
 
@@ -90,6 +102,7 @@ class Searchable:
     language: str
     extra: str = ""  # indexed, never shown: labels, names, places
     pillars: tuple[str, ...] = ()  # GCA pillar codes, for the pillar filter
+    public: bool = False  # a visitor who is not signed in may read it (as the policy says)
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,17 @@ def type_label(kind: str) -> str:
         return str(SearchEntry.Kind(kind).label)
     source = SOURCES.get(kind)
     return str(source.label) if source else kind
+
+
+def entry_types(public_only: bool = False) -> list[str]:
+    """The types of hit a searcher may filter by: items, passages and the registered sources
+    (for a ``public_only`` searcher, those that hold public entries)."""
+    sources = sorted(SOURCES)
+    if public_only:
+        public = SearchEntry.objects.filter(public=True, kind__in=sources)
+        held = set(public.values_list("kind", flat=True).distinct())
+        sources = [name for name in sources if name in held]
+    return [SearchEntry.Kind.ITEM, SearchEntry.Kind.PASSAGE, *sources]
 
 
 @dataclass(frozen=True)
@@ -160,6 +184,7 @@ def _item_entries(item: Item, pillars: str, analyzer: Analyzer) -> list[SearchEn
                 text=summary,
                 terms=" ".join(terms),
                 length=len(terms),
+                public=True,
             )
         )
     return entries
@@ -178,6 +203,7 @@ def _passage_entry(passage: Passage, document: Document, framework: str, analyze
         text=passage.text,
         terms=" ".join(terms),
         length=len(terms),
+        public=True,
     )
 
 
@@ -192,6 +218,7 @@ def _source_entry(source: str, searchable: Searchable, analyzer: Analyzer) -> Se
         text=searchable.text,
         terms=" ".join(terms),
         length=len(terms),
+        public=searchable.public,
     )
 
 
@@ -202,53 +229,59 @@ def _everything_of(source: Source, analyzer: Analyzer) -> list[SearchEntry]:
     return [_source_entry(source.name, s, analyzer) for s in found]
 
 
-def _frequencies(entries: Iterable[SearchEntry]) -> Counter:
-    counts: Counter = Counter()
+def _frequencies(entries: Iterable[SearchEntry]) -> tuple[Counter, Counter]:
+    """Document frequencies and corpus totals of ``entries``: of all, and of the public ones."""
+    whole: Counter = Counter()
+    public: Counter = Counter()
     for entry in entries:
-        counts.update(set(entry.terms.split()))
-        counts[ENTRIES] += 1
-        counts[LENGTH] += entry.length
-    return counts
+        for counts in (whole, public) if entry.public else (whole,):
+            counts.update(set(entry.terms.split()))
+            counts[ENTRIES] += 1
+            counts[LENGTH] += entry.length
+    return whole, public
 
 
-def _adjust_statistics(delta: Counter) -> None:
-    """Add ``delta`` (term -> change of document frequency) to the stored statistics.
+def _adjust_statistics(delta: Counter, public_delta: Counter) -> None:
+    """Add ``delta`` and ``public_delta`` (term -> change of document frequency, among all
+    entries and among the public ones) to the stored statistics.
 
     Called inside the caller's transaction. On PostgreSQL a transaction-level advisory lock
     makes concurrent changes (two activities saved at once) take turns, so that neither
     reads a frequency the other is about to change; SQLite has one writer at a time."""
-    delta = Counter({t: d for t, d in delta.items() if d})
-    if not delta:
+    terms = sorted({t for t, d in delta.items() if d} | {t for t, d in public_delta.items() if d})
+    if not terms:
         return
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_STATISTICS_LOCK])
-    terms = list(delta)
     existing = {}
     for start in range(0, len(terms), 500):
         existing.update(
             {s.term: s for s in SearchTermStat.objects.filter(term__in=terms[start : start + 500])}
         )
     changed, new, gone = [], [], []
-    for term, d in delta.items():
+    for term in terms:
         stat = existing.get(term)
         if stat is None:
-            new.append(SearchTermStat(term=term, df=d))
+            new.append(SearchTermStat(term=term, df=delta[term], public_df=public_delta[term]))
         else:
-            stat.df += d
+            stat.df += delta[term]
+            stat.public_df += public_delta[term]
             (gone if stat.df <= 0 else changed).append(stat)
     SearchTermStat.objects.bulk_create(new, batch_size=1000)
-    SearchTermStat.objects.bulk_update(changed, ["df"], batch_size=1000)
+    SearchTermStat.objects.bulk_update(changed, ["df", "public_df"], batch_size=1000)
     SearchTermStat.objects.filter(pk__in=[s.pk for s in gone]).delete()
 
 
 def _replace(old: Iterable[SearchEntry], new: list[SearchEntry]) -> None:
     old = list(old)
-    delta = _frequencies(new)
-    delta.subtract(_frequencies(old))
+    delta, public_delta = _frequencies(new)
+    gone, public_gone = _frequencies(old)
+    delta.subtract(gone)
+    public_delta.subtract(public_gone)
     SearchEntry.objects.filter(pk__in=[e.pk for e in old]).delete()
     SearchEntry.objects.bulk_create(new, batch_size=500)
-    _adjust_statistics(delta)
+    _adjust_statistics(delta, public_delta)
 
 
 def _pillars_by_item() -> dict[int, str]:
@@ -343,7 +376,7 @@ def rebuild(analyzer: Analyzer = analyze, progress: Callable[[int], None] | None
         if progress:
             progress(1)
     SearchEntry.objects.bulk_create(entries, batch_size=500)
-    _adjust_statistics(_frequencies(entries))
+    _adjust_statistics(*_frequencies(entries))
     refresh_planner_statistics()
     return len(entries)
 
@@ -373,14 +406,24 @@ def query_terms(q: str, analyzer: Analyzer = analyze) -> list[str]:
     return list(dict.fromkeys(analyzer(q)))[:MAX_QUERY_TERMS]
 
 
-def _filters(**chosen: str | None) -> tuple[str, list[str]]:
+def public_only_for(user: Any, token: ApiToken | None = None) -> bool:
+    """Whether ``user`` searches the public entries only: the policy does not let them read
+    the entries the index holds for the community (visitors, people without a role)."""
+    return not policy.can(user, "search.community_entries", token=token)
+
+
+def _filters(public_only: bool = False, **chosen: str | None) -> tuple[str, list[Any]]:
     # Orphans (an item or passage deleted since) and entries of a source no longer
     # registered are skipped until the next reindex.
     live = "e.item_id IS NOT NULL OR e.passage_id IS NOT NULL"
     sources = sorted(SOURCES)
     if sources:
         live += f" OR e.kind IN ({', '.join(['%s'] * len(sources))})"
-    clauses, params = [f"({live})"], list(sources)
+    clauses = [f"({live})"]
+    params: list[Any] = list(sources)
+    if public_only:
+        clauses.append("e.public = %s")
+        params.append(True)
     columns = {
         "language": "e.language",
         "framework": "e.framework",
@@ -399,7 +442,7 @@ def _filters(**chosen: str | None) -> tuple[str, list[str]]:
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def _entries_with(term: str, where: str, params: list[str], dense: bool = False) -> list[tuple]:
+def _entries_with(term: str, where: str, params: list[Any], dense: bool = False) -> list[tuple]:
     """Entries whose terms contain ``term``, through the database's full-text index.
 
     ``dense``: the term is in a large share of the entries, so walking the entries in id
@@ -432,8 +475,10 @@ def _entries_with(term: str, where: str, params: list[str], dense: bool = False)
         return cursor.fetchall()
 
 
-def _statistics(terms: list[str]) -> tuple[int, float, dict[str, int]]:
-    rows = dict(SearchTermStat.objects.filter(term__in=[*terms, ENTRIES, LENGTH]).values_list("term", "df"))
+def _statistics(terms: list[str], public_only: bool = False) -> tuple[int, float, dict[str, int]]:
+    frequency = "public_df" if public_only else "df"
+    wanted = SearchTermStat.objects.filter(term__in=[*terms, ENTRIES, LENGTH])
+    rows = dict(wanted.values_list("term", frequency))
     entries = rows.pop(ENTRIES, 0)
     length = rows.pop(LENGTH, 0)
     return entries, (length / entries if entries else 0.0), rows
@@ -448,15 +493,18 @@ def _unit(item_id: int | None, passage_id: int | None, kind: str, key: str) -> t
     return (kind, key)
 
 
-def rank(terms: list[str], *, limit: int = 10, **filters: str | None) -> list[tuple[float, int]]:
-    """(score, entry id) of the best ``limit`` results, one per item, passage or record."""
-    n, average, df = _statistics(terms)
+def rank(
+    terms: list[str], *, limit: int = 10, public_only: bool = False, **filters: str | None
+) -> list[tuple[float, int]]:
+    """(score, entry id) of the best ``limit`` results, one per item, passage or record;
+    ``public_only``: among the public entries, scored with their own statistics."""
+    n, average, df = _statistics(terms, public_only)
     present = sorted((t for t in terms if df.get(t)), key=lambda t: (df[t], t))
     if not present or not average:
         return []
     idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in present}
     bound = [idf[t] * (K1 + 1) for t in present]
-    where, params = _filters(**filters)
+    where, params = _filters(public_only, **filters)
     seen: set[int] = set()
     best: dict[tuple[str, int | str], tuple[float, int]] = {}
     for position, term in enumerate(present):
@@ -495,10 +543,12 @@ def search(
     document: str | None = None,
     entry_type: str | None = None,
     limit: int = 10,
+    public_only: bool = False,
     analyzer: Analyzer = analyze,
 ) -> list[Hit]:
     """Ranked hits for ``q``. Empty or meaningless queries give no hits; a query that is
-    too long or a limit out of 1..50 raises :class:`SearchError`."""
+    too long or a limit out of 1..50 raises :class:`SearchError`. Pages and the API pass
+    ``public_only=public_only_for(user)``."""
     if not 1 <= limit <= MAX_LIMIT:
         raise SearchError(_("The number of results must be between 1 and %(max)d.") % {"max": MAX_LIMIT})
     terms = query_terms(q, analyzer)
@@ -513,6 +563,7 @@ def search(
         kind=kind,
         document=document,
         entry_type=entry_type,
+        public_only=public_only,
     )
     rows = SearchEntry.objects.select_related("item", "passage__document").in_bulk([i for _s, i in ranked])
     wanted = set(terms)

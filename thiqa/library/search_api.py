@@ -48,7 +48,7 @@ class SearchOut(Schema):
 @router.get("/search", response=SearchOut)
 def search_endpoint(request: HttpRequest, params: Query[SearchParams]) -> dict | HttpResponse:
     """Ranked hits for ``q``; an empty or meaningless query gives no hits, a query over 500
-    characters a 422 problem."""
+    characters a 422 problem. Visitors who are not signed in search the public entries only."""
     policy.require_request(request, "search.query")
     if params.type and params.type not in ("item", "passage", *search.SOURCES):
         return problem(
@@ -66,6 +66,7 @@ def search_endpoint(request: HttpRequest, params: Query[SearchParams]) -> dict |
             document=params.document,
             entry_type=params.type,
             limit=params.limit,
+            public_only=search.public_only_for(request.user, policy.request_token(request)),
         )
     except search.SearchError as exc:
         return problem(422, _("The query cannot be run."), str(exc))

@@ -2,12 +2,10 @@
 register (activities...), with filters."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
-from thiqa.accounts import policy
+from thiqa.catalogue.access import readable
 from thiqa.catalogue.models import Framework, Term
 from thiqa.library import search
 from thiqa.library.models import Document
@@ -15,16 +13,12 @@ from thiqa.library.models import Document
 FILTERS = ("language", "framework", "pillar", "kind", "document", "type")
 
 
-@login_required
+@readable("search.query")
 def search_page(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, "search.query")
+    public_only = search.public_only_for(request.user)
     q = request.GET.get("q", "").strip()
     chosen = {name: request.GET.get(name, "").strip()[:120] for name in FILTERS}
-    type_choices = [
-        ("item", _("Catalogue item")),
-        ("passage", _("Passage")),
-        *((name, source.label) for name, source in sorted(search.SOURCES.items())),
-    ]
+    type_choices = [(name, search.type_label(name)) for name in search.entry_types(public_only)]
     hits: list[search.Hit] = []
     error = ""
     if q:
@@ -38,6 +32,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
                 document=chosen["document"] or None,
                 entry_type=chosen["type"] if chosen["type"] in dict(type_choices) else None,
                 limit=20,
+                public_only=public_only,
             )
         except search.SearchError as exc:
             error = str(exc)
@@ -47,6 +42,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "library/search.html",
         {
             "q": q,
+            "public_only": public_only,
             "chosen": chosen,
             "hits": hits,
             "error": error,

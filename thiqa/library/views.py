@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thiqa.accounts import policy
+from thiqa.catalogue.access import readable
 from thiqa.library import services
 from thiqa.library.models import CitedPassage, Document
 from thiqa.library.reading import EXTENSIONS, MAX_BYTES
@@ -31,9 +32,8 @@ class UploadForm(forms.Form):
         return upload
 
 
-@login_required
+@readable("library.view")
 def documents(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, "library.view")
     rows = Document.objects.annotate(
         passage_count=Count("passages", distinct=True),
         item_count=Count("passages__citations__citation__item", distinct=True),
@@ -45,9 +45,8 @@ def documents(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@readable("library.view")
 def document(request: HttpRequest, slug: str) -> HttpResponse:
-    policy.require(request.user, "library.view")
     doc = get_object_or_404(Document, slug=slug)
     cited: dict[int, list[dict[str, str]]] = {}
     links = CitedPassage.objects.filter(passage__document=doc).select_related("citation__item")

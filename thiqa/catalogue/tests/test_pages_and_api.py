@@ -45,7 +45,8 @@ def test_unknown_items_are_404(client, member, catalogue):
     assert client.get("/catalogue/items/no-such-item/").status_code == 404
 
 
-def test_people_outside_the_community_cannot_browse(client, catalogue):
+def test_in_a_closed_deployment_people_outside_the_community_cannot_browse(client, catalogue, settings):
+    settings.THIQA_PUBLIC_CATALOGUE = False
     assert client.get("/catalogue/").status_code == 302
     assert client.get("/api/v1/catalogue/frameworks").status_code == 401
 

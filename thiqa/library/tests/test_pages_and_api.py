@@ -55,9 +55,10 @@ def test_the_api_lists_documents_and_returns_passages(client, member, document):
     assert client.get("/api/v1/library/documents/nope").status_code == 404
 
 
-def test_people_without_a_role_are_refused(client, document):
+def test_in_a_closed_deployment_people_without_a_role_are_refused(client, document, settings):
     from thiqa.accounts.models import User
 
+    settings.THIQA_PUBLIC_CATALOGUE = False
     client.force_login(User.objects.create_user("nobody@thiqa.example", "x" * 20))
     assert client.get("/library/").status_code == 403
     assert client.get("/api/v1/library/documents").status_code == 403

@@ -19,7 +19,8 @@ def signed_in(client: Client, member) -> Client:
     return client
 
 
-def test_anonymous_api_calls_get_401(client: Client, corpus) -> None:
+def test_in_a_closed_deployment_anonymous_api_calls_get_401(client: Client, corpus, settings) -> None:
+    settings.THIQA_PUBLIC_CATALOGUE = False
     response = client.get("/api/v1/search", {"q": "contact"})
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
@@ -96,9 +97,10 @@ def test_the_page_speaks_arabic(client: Client, corpus, member) -> None:
     assert 'dir="rtl"' in response.content.decode() or "rtl" in response.content.decode()
 
 
-def test_outsiders_are_refused(client: Client, corpus) -> None:
+def test_in_a_closed_deployment_outsiders_are_refused(client: Client, corpus, settings) -> None:
     from conftest import make_user
 
+    settings.THIQA_PUBLIC_CATALOGUE = False
     client.force_login(make_user("nobody@thiqa.example", None, None))
     assert client.get("/search/", {"q": "contact"}).status_code == 403
     assert client.get("/api/v1/search", {"q": "contact"}).status_code == 403
