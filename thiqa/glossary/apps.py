@@ -7,4 +7,6 @@ class GlossaryConfig(AppConfig):
     verbose_name = _("Glossary")
 
     def ready(self) -> None:
-        from thiqa.glossary import rules  # noqa: F401  (policy rules)
+        from thiqa.glossary import indexing, rules  # noqa: F401  (policy rules)
+
+        indexing.register()
