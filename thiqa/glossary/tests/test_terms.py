@@ -114,7 +114,7 @@ def test_chosen_audience_needs_participants(world):
 
 
 def test_an_uploaded_source_joins_the_library(world):
-    upload = io.BytesIO("Article 1\n\nIn this law, a cyber incident is an event harming a system.\n".encode())
+    upload = io.BytesIO(b"Article 1\n\nIn this law, a cyber incident is an event harming a system.\n")
     upload.name = "cyber-law.txt"
     term = services.create(world["people"]["member"], world["a"], term_draft(upload=upload))
     assert term.source_document is not None and term.source_document.file_name == "cyber-law.txt"
