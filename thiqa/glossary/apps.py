@@ -7,6 +7,6 @@ class GlossaryConfig(AppConfig):
     verbose_name = _("Glossary")
 
     def ready(self) -> None:
-        from thiqa.glossary import indexing, rules  # noqa: F401  (policy rules)
+        from thiqa.glossary import demo_data, indexing, rules  # noqa: F401  (policy rules, demo loader)
 
         indexing.register()
