@@ -21,6 +21,7 @@ from thiqa.capacity.api import router as capacity_router
 from thiqa.catalogue.api import router as catalogue_router
 from thiqa.checks.api import router as checks_router
 from thiqa.directory.api import router as directory_router
+from thiqa.glossary.api import router as glossary_router
 from thiqa.lib.problems import problem
 from thiqa.library.api import router as library_router
 from thiqa.library.search_api import router as search_router
@@ -97,6 +98,7 @@ api.add_router("/reporting", reporting_router)
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/capacity", capacity_router)
 api.add_router("/activities", activities_router)
+api.add_router("/glossary", glossary_router)
 api.add_router("/", search_router, auth=open_to_visitors("search.query"))
 
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "thiqa.partnerships",
     "thiqa.capacity",
     "thiqa.activities",
+    "thiqa.glossary",
 ]
 
 MIDDLEWARE = [

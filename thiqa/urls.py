@@ -22,6 +22,7 @@ urlpatterns = [
     path("partnerships/", include("thiqa.partnerships.urls")),
     path("capacity/", include("thiqa.capacity.urls")),
     path("activities/", include("thiqa.activities.urls")),
+    path("glossary/", include("thiqa.glossary.urls")),
     path("audit/", include("thiqa.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -15,11 +15,12 @@ from thiqa.accounts.models import Participant, ParticipantGroup, User
 from thiqa.activities.listing import WHEN, Filters
 from thiqa.activities.models import Activity
 from thiqa.activities.services import Draft, time_zones
-from thiqa.activities.vocabulary import AUDIENCES, KINDS, language_choices
+from thiqa.activities.vocabulary import AUDIENCES, KINDS
 from thiqa.catalogue.models import Term
 from thiqa.lib import tlp
 from thiqa.lib.bilingual import in_language
 from thiqa.lib.forms import ServiceErrorsMixin
+from thiqa.lib.languages import language_choices
 
 
 def kind_choices() -> list[tuple[str, str]]:

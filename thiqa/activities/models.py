@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, ParticipantGroup, User
-from thiqa.activities.vocabulary import AUDIENCES, KINDS, language_name
+from thiqa.activities.vocabulary import AUDIENCES, KINDS
 from thiqa.lib.bilingual import in_language
+from thiqa.lib.languages import language_name
 from thiqa.lib.tlp import TLP
 
 # Labels that every community member may read: the only ones the shared search index and

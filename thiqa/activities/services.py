@@ -26,11 +26,12 @@ from thiqa.accounts.models import Participant, ParticipantGroup, User
 from thiqa.accounts.services import InvalidInput, ServiceError
 from thiqa.activities import indexing
 from thiqa.activities.models import GROUP_LABELS, Activity, FeedKey, new_feed_secret
-from thiqa.activities.vocabulary import AUDIENCES, KINDS, is_language
+from thiqa.activities.vocabulary import AUDIENCES, KINDS
 from thiqa.audit.services import record
 from thiqa.catalogue.citing import cited_items
 from thiqa.catalogue.models import Item, Term
 from thiqa.lib import tlp
+from thiqa.lib.languages import is_language
 from thiqa.lib.tlp import TLP
 
 MAX_TITLE = 200

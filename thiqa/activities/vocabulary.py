@@ -3,10 +3,8 @@
 They are written here as pairs (like the message templates and questionnaires, see
 ``lib/bilingual``) so that both languages exist from the start, in the pages, the API and
 the calendar feeds, whatever the state of the translation catalog. Languages an activity is
-held in are ISO 639 codes Django knows, shown by their own names.
+held in are ISO 639 codes (``lib/languages``).
 """
-
-from django.conf.locale import LANG_INFO
 
 from thiqa.lib.bilingual import Choice
 
@@ -42,23 +40,3 @@ AUDIENCES: dict[str, Choice] = {
         _choice("civil_society", "Civil society", "المجتمع المدني"),
     )
 }
-
-
-def language_choices() -> list[tuple[str, str]]:
-    """ISO 639-1 languages by their own names (العربية, English, Français...)."""
-    return sorted(
-        (
-            (code, info["name_local"])
-            for code, info in LANG_INFO.items()
-            if len(code) == 2 and "name_local" in info
-        ),
-        key=lambda pair: pair[0],
-    )
-
-
-def is_language(code: str) -> bool:
-    return isinstance(code, str) and len(code) == 2 and "name_local" in LANG_INFO.get(code, {})
-
-
-def language_name(code: str) -> str:
-    return LANG_INFO.get(code, {}).get("name_local", code)

@@ -20,11 +20,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -35,6 +33,7 @@ from thiqa.audit.services import record
 from thiqa.directory import services
 from thiqa.directory.forms import ContactForm, NominationForm, split_list
 from thiqa.directory.models import Availability, Contact, ContactRole, Nomination, Structure
+from thiqa.lib import imports
 from thiqa.lib.contentlines import escape_text, fold
 
 # The contact form's fields, with whose participant they are and the nomination's own fields.
@@ -43,12 +42,8 @@ REQUIRED_COLUMNS = ["participant", "role", "name", "emails"]
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 SIGNING_SALT = "thiqa.directory.import"
-SIGNED_MAX_AGE = 2 * 60 * 60  # seconds between the check and the confirmation
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BOOLEANS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False, "": False}
-# Cells starting with these are run as formulas by spreadsheet programs: the export
-# prefixes them with an apostrophe, which the import takes off again.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://thiqa.invalid/directory/contacts")
 
 
@@ -138,70 +133,18 @@ class ImportResult:
 # --- checking a file --------------------------------------------------------------------
 
 
-class _FileError(Exception):
-    """A file that cannot be checked row by row; the message is translated."""
-
-
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _FileError(
-            _(
-                "The file is not UTF-8 text (byte %(position)d cannot be read). "
-                "Save it as “CSV UTF-8” and try again."
-            )
-            % {"position": exc.start + 1}
-        ) from None
-
-
-def _unescape(cell: str) -> str:
-    """Undo the export's protection against spreadsheet formulas."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_START:
-        return cell[1:]
-    return cell
-
-
-def _escape(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+_FileError = imports.FileError
+_unescape = imports.unescape_cell
+_escape = imports.escape_cell
 
 
 def too_large() -> str:
-    return _("The file is larger than %(size)s. Split it into smaller files.") % {
-        "size": f"{MAX_BYTES // 2**20} MB"
-    }
+    return imports.too_large(MAX_BYTES)
 
 
 def _read(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the non-blank data rows with the file line each starts on."""
-    if len(content) > MAX_BYTES:
-        raise _FileError(too_large())
-    text = _decode(content)
-    if "\x00" in text:
-        raise _FileError(_("The file contains NUL characters: it is not a CSV text file."))
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise _FileError(_("The file is empty: the first line must name the columns."))
-        line = reader.line_num + 1
-        for cells in reader:
-            start, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(rows) == MAX_ROWS:
-                raise _FileError(
-                    _("The file has more than %(count)s rows. Split it into smaller files.")
-                    % {"count": number_format(MAX_ROWS, force_grouping=True)}
-                )
-            rows.append((start, cells))
-    except csv.Error as exc:
-        raise _FileError(
-            _("The file cannot be read as CSV near line %(line)d: %(reason)s.")
-            % {"line": reader.line_num, "reason": exc}
-        ) from None
-    return [cell.strip().lower() for cell in header], rows
+    return imports.read_csv(content, MAX_BYTES, MAX_ROWS)
 
 
 def _check_header(header: list[str]) -> list[str]:
@@ -418,29 +361,14 @@ def preview(user: User, content: bytes) -> ImportPreview:
 
 def sign_content(user: User, content: bytes) -> str:
     """A tamper-proof copy of a checked file, bound to the user, for the confirm form."""
-    return signing.dumps(
-        {"user": user.pk, "content": content.decode("utf-8-sig")}, compress=True, salt=SIGNING_SALT
-    )
+    return imports.sign_content(user.pk, content, SIGNING_SALT)
 
 
 def unsign_content(user: User, token: str) -> bytes:
     try:
-        payload = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNED_MAX_AGE)
-    except signing.SignatureExpired:
-        raise ServiceError(
-            _("The check of this file is too old. Choose the file and check it again.")
-        ) from None
-    except (signing.BadSignature, ValueError, TypeError):
-        raise ServiceError(
-            _("The checked file was altered or damaged on the way. Choose the file and check it again.")
-        ) from None
-    if (
-        not isinstance(payload, dict)
-        or payload.get("user") != user.pk
-        or not isinstance(payload.get("content"), str)
-    ):
-        raise ServiceError(_("This check was made by someone else. Choose the file and check it again."))
-    return payload["content"].encode()
+        return imports.unsign_content(user.pk, token, SIGNING_SALT)
+    except imports.FileError as exc:
+        raise ServiceError(str(exc)) from None
 
 
 # --- applying a checked file --------------------------------------------------------------

@@ -19,6 +19,7 @@ from thiqa.accounts.services import ServiceError
 from thiqa.audit.models import AuditEvent
 from thiqa.directory import exchange, exchange_views
 from thiqa.directory.models import Contact, Nomination, Structure
+from thiqa.lib import imports
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
@@ -367,7 +368,7 @@ def test_signed_content_round_trips_and_tampering_is_refused(focal_point, member
 
 def test_an_old_check_must_be_made_again(focal_point, participant, monkeypatch):
     token = exchange.sign_content(focal_point, csv_file([row()]))
-    monkeypatch.setattr(exchange, "SIGNED_MAX_AGE", -1)
+    monkeypatch.setattr(imports, "SIGNED_MAX_AGE", -1)
     with pytest.raises(ServiceError, match="too old"):
         exchange.unsign_content(focal_point, token)
 
