@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "thiqa.partnerships",
     "thiqa.capacity",
     "thiqa.activities",
+    "thiqa.profiles",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ NAVIGATION = [
     (_("Partnerships"), "partnerships:index", "partnerships.view", ""),
     (_("Capacity building"), "capacity:index", "capacity.view", "capacity.waiting"),
     (_("Activities"), "activities:index", "activities.view", ""),
+    (_("Profiles"), "profiles:index", "profiles.view", ""),
     (_("Catalogue"), "catalogue:index", "catalogue.view", ""),
     (_("Library"), "library:documents", "library.view", ""),
     (_("Search"), "search", "search.query", ""),

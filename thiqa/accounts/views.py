@@ -33,6 +33,7 @@ from thiqa.accounts.forms import (
 )
 from thiqa.accounts.models import ApiToken, Membership, Participant, ParticipantGroup, User
 from thiqa.lib.http import posted
+from thiqa.lib.links import links_for
 
 PENDING = "thiqa-pending-signin"
 
@@ -265,6 +266,7 @@ def participant(request: HttpRequest, code: str) -> HttpResponse:
             "people": people,
             "groups": obj.groups.all(),
             "can_invite": policy.can(request.user, "membership.assign", (obj, Membership.Role.MEMBER)),
+            "elsewhere": links_for("accounts.participant", request.user, obj),
         },
     )
 
