@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -185,12 +185,12 @@ def documents(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 @router.post("/profiles/{code}/documents", response={201: DocumentOut})
 def add_document(
     request: HttpRequest, code: str, payload: Form[DocumentIn], file: File[UploadedFile]
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     participant = _participant(request, code)
     policy.require_request(request, "profiles.add_document", participant)
     draft = services.DocumentDraft(payload.kind, payload.title_en, payload.title_ar, payload.sharing())
     national = services.add_document(request.user, participant, file, draft, request=request)
-    return 201, _document_out(national)
+    return Status(201, _document_out(national))
 
 
 @router.get("/profiles/documents/{slug}", response=DocumentOut)
@@ -208,11 +208,13 @@ def positions(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 
 @router.post("/profiles/{code}/positions", response={201: PositionOut})
-def record_position(request: HttpRequest, code: str, payload: PositionIn) -> tuple[int, dict[str, Any]]:
+def record_position(request: HttpRequest, code: str, payload: PositionIn) -> Status:
     participant = _participant(request, code)
     policy.require_request(request, "profiles.record_position", participant)
     draft = services.PositionDraft(payload.subject, payload.title, payload.text, payload.sharing())
-    return 201, _position_out(services.record_position(request.user, participant, draft, request=request))
+    return Status(
+        201, _position_out(services.record_position(request.user, participant, draft, request=request))
+    )
 
 
 @router.get("/profiles/items/{code}/positions", response=list[PositionOut])
