@@ -29,6 +29,7 @@ from thiqa.mail.api import router as mail_router
 from thiqa.messaging.api import router as messaging_router
 from thiqa.operations.api import router as operations_router
 from thiqa.partnerships.api import router as partnerships_router
+from thiqa.profiles.api import router as profiles_router
 from thiqa.reporting.api import router as reporting_router
 
 
@@ -99,6 +100,7 @@ api.add_router("/partnerships", partnerships_router)
 api.add_router("/capacity", capacity_router)
 api.add_router("/activities", activities_router)
 api.add_router("/glossary", glossary_router)
+api.add_router("/", profiles_router)
 api.add_router("/", search_router, auth=open_to_visitors("search.query"))
 
 

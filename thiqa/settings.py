@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "thiqa.capacity",
     "thiqa.activities",
     "thiqa.glossary",
+    "thiqa.profiles",
 ]
 
 MIDDLEWARE = [

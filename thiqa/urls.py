@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from thiqa import views
 from thiqa.api import api
@@ -18,11 +19,17 @@ urlpatterns = [
     path("directory/", include("thiqa.directory.urls")),
     path("checks/", include("thiqa.checks.urls")),
     path("messages/", include("thiqa.messaging.urls")),
+    # The national profile absorbed reporting's page per participant.
+    path(
+        "reporting/participants/<slug:code>/",
+        RedirectView.as_view(pattern_name="profiles:profile", permanent=True, query_string=True),
+    ),
     path("reporting/", include("thiqa.reporting.urls")),
     path("partnerships/", include("thiqa.partnerships.urls")),
     path("capacity/", include("thiqa.capacity.urls")),
     path("activities/", include("thiqa.activities.urls")),
     path("glossary/", include("thiqa.glossary.urls")),
+    path("profiles/", include("thiqa.profiles.urls")),
     path("audit/", include("thiqa.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -22,6 +22,7 @@ NAVIGATION = [
     (_("Capacity building"), "capacity:index", "capacity.view", "capacity.waiting"),
     (_("Activities"), "activities:index", "activities.view", ""),
     (_("Glossary"), "glossary:index", "glossary.view", ""),
+    (_("Profiles"), "profiles:index", "profiles.view", ""),
     (_("Catalogue"), "catalogue:index", "catalogue.view", ""),
     (_("Library"), "library:documents", "library.view", ""),
     (_("Search"), "search", "search.query", ""),

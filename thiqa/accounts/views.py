@@ -34,6 +34,7 @@ from thiqa.accounts.forms import (
 from thiqa.accounts.models import ApiToken, Membership, Participant, ParticipantGroup, User
 from thiqa.lib.http import posted
 from thiqa.lib.participant_sections import sections_for
+from thiqa.lib.links import links_for
 
 PENDING = "thiqa-pending-signin"
 
@@ -267,6 +268,7 @@ def participant(request: HttpRequest, code: str) -> HttpResponse:
             "groups": obj.groups.all(),
             "can_invite": policy.can(request.user, "membership.assign", (obj, Membership.Role.MEMBER)),
             "sections": sections_for(request.user, obj),
+            "elsewhere": links_for("accounts.participant", request.user, obj),
         },
     )
 

@@ -57,10 +57,12 @@ class DocumentDetailOut(DocumentOut):
 @paginate(PageNumberPagination)
 def list_documents(request: HttpRequest):
     policy.require_request(request, "library.view")
-    return Document.objects.annotate(passage_count=Count("passages")).order_by("symbol", "file_name")
+    visible = Document.objects.visible_to(request.user)
+    return visible.annotate(passage_count=Count("passages")).order_by("symbol", "file_name")
 
 
 @router.get("/documents/{slug}", response=DocumentDetailOut)
 def get_document(request: HttpRequest, slug: str) -> Document:
-    policy.require_request(request, "library.view")
-    return get_object_or_404(Document, slug=slug)
+    document = get_object_or_404(Document, slug=slug)
+    policy.require_request(request, "library.view_document", document)
+    return document

@@ -5,11 +5,60 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from thiqa.accounts import policy
+from thiqa.accounts.models import Participant, User
 from thiqa.catalogue.models import Citation
 
 
+class Audience(models.TextChoices):
+    """Who reads a document a participant owns (a national document); its own people and the
+    secretariat always do. A source document has no owner and is read by whoever reads the
+    library."""
+
+    PUBLIC = "public", _("Public")
+    COMMUNITY = "community", _("Every participant")
+    CHOSEN = "chosen", _("Chosen participants")
+    SECRETARIAT = "secretariat", _("The secretariat only")
+
+
+def readable_by(user: User, *, sources: bool) -> models.Q:
+    """The owned records (``owner``, ``audience``, ``audience_participants``) ``user`` may
+    read, plus unowned ones when ``sources``: the rule of ``rules.may_read_owned`` as a
+    query (a test checks both agree). Shared by the library and the profiles."""
+    found = models.Q(owner__isnull=False, audience=Audience.PUBLIC)
+    if sources:
+        found |= models.Q(owner__isnull=True)
+    if not user.is_authenticated or not policy.in_community(user):
+        return found
+    if policy.is_secretariat(user):
+        return found | models.Q(owner__isnull=False)
+    own = list(policy.roles_of(user))
+    chosen = models.Q(audience=Audience.CHOSEN, audience_participants__in=own)
+    return found | models.Q(audience=Audience.COMMUNITY) | models.Q(owner_id__in=own) | chosen
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def shared(self) -> "DocumentQuerySet":
+        """Source texts and public national documents: what the shared search index holds."""
+        return self.filter(models.Q(owner__isnull=True) | models.Q(audience=Audience.PUBLIC))
+
+    def visible_to(self, user: User) -> "DocumentQuerySet":
+        """The documents ``user`` may read: the policy's ``library.view_document``."""
+        readable = Document.objects.filter(readable_by(user, sources=policy.can(user, "library.view")))
+        return self.filter(pk__in=readable.values("pk"))
+
+
 class Document(models.Model):
-    """A source text (UN report, OSCE decision, ITU document, paper...) as ingested."""
+    """A source text (UN report, OSCE decision, ITU document, paper...) as ingested, or a
+    participant's national document (``owner``: a strategy, a law, a statement...)."""
+
+    class Kind(models.TextChoices):
+        SOURCE = "source", _("Source text")
+        STRATEGY = "strategy", _("National strategy")
+        LEGISLATION = "legislation", _("Legislation")
+        POLICY = "policy", _("Policy")
+        POSITION = "position", _("National position")
+        THREAT_ASSESSMENT = "threat_assessment", _("National threat assessment")
 
     class Format(models.TextChoices):
         TEXT = "text", _("Plain text")
@@ -27,9 +76,30 @@ class Document(models.Model):
     original = models.TextField(_("original text"))
     notes = models.TextField(_("ingestion notes"), blank=True)
     ingested_at = models.DateTimeField(default=timezone.now)
+    owner = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SOURCE)
+    issued_on = models.DateField(_("date"), null=True, blank=True)
+    audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices, blank=True)
+    audience_participants = models.ManyToManyField(Participant, related_name="+", blank=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["symbol", "file_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=True, audience="")
+                | models.Q(owner__isnull=False, audience__in=Audience.values),
+                name="owned_documents_have_an_audience",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.symbol or self.file_name
@@ -38,6 +108,12 @@ class Document(models.Model):
     def title(self) -> str:
         preferred = self.title_ar if get_language() == "ar" else self.title_en
         return preferred or self.title_en or self.title_ar or self.file_name
+
+    @property
+    def is_shared(self) -> bool:
+        """Read by everyone who may search: a source text, or a public national document.
+        Only these enter the shared search index (see ``search.py``)."""
+        return self.owner_id is None or self.audience == Audience.PUBLIC
 
 
 class Passage(models.Model):

@@ -319,8 +319,9 @@ def reindex_catalogue(analyzer: Analyzer = analyze) -> int:
 
 @transaction.atomic
 def reindex_document(document: Document, analyzer: Analyzer = analyze) -> int:
-    """Index one document's passages again (call after an ingest); returns entries."""
-    new = _document_entries(document, analyzer)
+    """Index one document's passages again (call after an ingest); returns entries. A
+    national document that is not public is never indexed (see the module's docstring)."""
+    new = _document_entries(document, analyzer) if document.is_shared else []
     _replace(SearchEntry.objects.filter(kind=SearchEntry.Kind.PASSAGE, document=document.slug), new)
     return len(new)
 
@@ -367,7 +368,7 @@ def rebuild(analyzer: Analyzer = analyze, progress: Callable[[int], None] | None
     entries = _catalogue_entries(analyzer)
     if progress:
         progress(1)
-    for document in Document.objects.order_by("slug"):
+    for document in Document.objects.shared().order_by("slug"):
         entries.extend(_document_entries(document, analyzer))
         if progress:
             progress(1)
@@ -389,7 +390,7 @@ def refresh_planner_statistics() -> None:
 
 
 def rebuild_steps() -> int:
-    return 1 + Document.objects.count() + len(SOURCES)
+    return 1 + Document.objects.shared().count() + len(SOURCES)
 
 
 # --- querying ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from thiqa.accounts.models import Participant
 from thiqa.audit.services import record
 from thiqa.catalogue.models import Citation, SourceDocument
 from thiqa.library import passages as splitting
@@ -18,7 +20,7 @@ from thiqa.library import search
 from thiqa.library.models import CitedPassage, Document, Passage
 from thiqa.library.reading import MAX_BYTES, LibraryError, ReadResult, read_bytes, read_path
 
-__all__ = ["DuplicateDocument", "LibraryError", "Unresolved", "ingest", "resolve_citations"]
+__all__ = ["DuplicateDocument", "LibraryError", "Ownership", "Unresolved", "ingest", "resolve_citations"]
 
 
 class DuplicateDocument(LibraryError):
@@ -27,6 +29,19 @@ class DuplicateDocument(LibraryError):
     def __init__(self, message: str, document: Document) -> None:
         super().__init__(message)
         self.document = document
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """What makes a document a participant's national document: its owner, kind, date,
+    language and audience (checked by the caller, the profiles room)."""
+
+    owner: Participant
+    kind: str
+    issued_on: date
+    language: str
+    audience: str
+    shared_with: tuple[Participant, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,11 +78,20 @@ def _slug(base: str) -> str:
 
 
 def ingest(
-    source: Any, *, actor: Any = None, symbol: str = "", title_en: str = "", title_ar: str = "", request=None
+    source: Any,
+    *,
+    actor: Any = None,
+    symbol: str = "",
+    title_en: str = "",
+    title_ar: str = "",
+    national: Ownership | None = None,
+    request=None,
 ) -> Document:
     """Read, split and store one document in one transaction; a failure leaves nothing.
 
-    The same file twice (same SHA-256) is refused with :class:`DuplicateDocument`."""
+    The same file twice (same SHA-256) is refused with :class:`DuplicateDocument`. With
+    ``national`` the document is that participant's, read by its audience; it enters the
+    shared search index only if public."""
     read = _read(source)
     existing = Document.objects.filter(sha256=read.sha256).first()
     if existing is not None:
@@ -79,24 +103,31 @@ def ingest(
     result = splitting.split(read.text)
     if not result.passages:
         raise LibraryError(_("%(name)s yielded no usable passages.") % {"name": read.file_name})
-    known = _catalogue_source(read.file_name)
+    known = None if national else _catalogue_source(read.file_name)
     if known is not None:
         symbol = symbol or known.symbol
         title_en = title_en or known.title_en
         title_ar = title_ar or known.title_ar
+    prefix = f"{national.owner.code}-" if national else ""
     with transaction.atomic():
         document = Document.objects.create(
-            slug=_slug(symbol or Path(read.file_name).stem),
+            slug=_slug(f"{prefix}{symbol or Path(read.file_name).stem}"),
             symbol=symbol[:120],
             title_en=title_en[:400],
             title_ar=title_ar[:400],
-            language=read.language,
+            language=national.language if national else read.language,
             format=read.format,
             file_name=read.file_name,
             sha256=read.sha256,
             original=read.text,
             notes="\n".join(result.notes),
+            owner=national and national.owner,
+            kind=national.kind if national else Document.Kind.SOURCE,
+            issued_on=national and national.issued_on,
+            audience=national.audience if national else "",
         )
+        if national:
+            document.audience_participants.set(national.shared_with)
         Passage.objects.bulk_create(
             Passage(
                 document=document,
@@ -119,6 +150,8 @@ def ingest(
                 "sha256": read.sha256,
                 "passages": len(result.passages),
                 "excluded_lines": [list(r) for r in result.excluded],
+                "owner": national.owner.code if national else None,
+                "audience": document.audience,
             },
             request=request,
         )

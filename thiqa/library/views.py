@@ -34,10 +34,14 @@ class UploadForm(forms.Form):
 
 @readable("library.view")
 def documents(request: HttpRequest) -> HttpResponse:
-    rows = Document.objects.annotate(
-        passage_count=Count("passages", distinct=True),
-        item_count=Count("passages__citations__citation__item", distinct=True),
-    ).order_by("symbol", "file_name")  # Meta.ordering does not apply to aggregate queries
+    rows = (
+        Document.objects.visible_to(request.user)
+        .annotate(
+            passage_count=Count("passages", distinct=True),
+            item_count=Count("passages__citations__citation__item", distinct=True),
+        )
+        .order_by("symbol", "file_name")
+    )  # Meta.ordering does not apply to aggregate queries
     return render(
         request,
         "library/documents.html",
@@ -48,6 +52,7 @@ def documents(request: HttpRequest) -> HttpResponse:
 @readable("library.view")
 def document(request: HttpRequest, slug: str) -> HttpResponse:
     doc = get_object_or_404(Document, slug=slug)
+    policy.require(request.user, "library.view_document", doc)
     cited: dict[int, list[dict[str, str]]] = {}
     links = CitedPassage.objects.filter(passage__document=doc).select_related("citation__item")
     for link in links.order_by("citation__item__order"):

@@ -21,6 +21,5 @@ urlpatterns = [
     path("responses/<int:pk>/export.<str:fmt>", views.response_export, name="response_export"),
     path("questions/<int:pk>/answer/", views.answer, name="answer"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
-    path("participants/<slug:code>/", views.profile, name="profile"),
     path("instruments/<slug:instrument>/trend/", views.trend, name="trend"),
 ]

@@ -1,6 +1,7 @@
 """Reporting pages: cycles, the response editor (autosave, versions, diff), submissions with
 their questions and answers, the compilation (matrix, scores, radar, gaps), comparison,
-profiles, trends, and the PDF, JSON and CSV exports."""
+trends, and the PDF, JSON and CSV exports. A participant's submissions across cycles are
+shown on its national profile (the profiles room)."""
 
 import json
 from typing import Any
@@ -555,40 +556,6 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             _score_context(definition, [(s.participant.name, score(definition, s.answers)) for s in compared])
         )
     return render(request, "reporting/compare.html", context)
-
-
-@login_required
-def profile(request: HttpRequest, code: str) -> HttpResponse:
-    """A participant's submissions the visitor may see, across cycles, with their trends."""
-    policy.require(request.user, "reporting.view")
-    participant = get_object_or_404(Participant, code=code)
-    seen = (
-        Response.objects.visible_to(request.user)
-        .filter(participant=participant)
-        .select_related("cycle", "submitted")
-        .order_by("cycle__instrument", "cycle__opens_on")
-    )
-    rtl = get_language_bidi()
-    trends = []
-    for definition in all_instruments().values():
-        points = compilation.trend(request.user, definition.code, participant)
-        points = [p for p in points if p.value is not None]
-        if points:
-            trends.append(
-                {
-                    "instrument": definition,
-                    "chart": line_chart(
-                        [(p.cycle.period, p.value) for p in points],
-                        title=definition.title,
-                        maximum=100.0,
-                        unit="" if definition.scoring else "%",
-                        rtl=rtl,
-                    ),
-                }
-            )
-    return render(
-        request, "reporting/profile.html", {"participant": participant, "responses": seen, "trends": trends}
-    )
 
 
 @login_required

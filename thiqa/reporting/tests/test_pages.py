@@ -182,7 +182,10 @@ def test_compilation_compare_profile_and_trend_from_the_demo(demo):
     assert "chart-radar" in compare
     too_many = client.get(f"/reporting/cycles/{latest.pk}/compare/", {"p": ["A", "B", "C", "D"]})
     assert too_many.status_code == 200
-    profile = client.get(f"/reporting/participants/{codes[0]}/").content.decode()
+    # The old page per participant is now its national profile.
+    moved = client.get(f"/reporting/participants/{codes[0]}/")
+    assert moved.status_code == 301 and moved["Location"] == f"/profiles/{codes[0]}/"
+    profile = client.get(moved["Location"]).content.decode()
     assert "chart-line" in profile
     trend = client.get("/reporting/instruments/gca-self-assessment/trend/").content.decode()
     assert trend.count("<tr>") == 3  # the header and two cycles

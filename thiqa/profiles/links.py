@@ -1,0 +1,30 @@
+"""What the profiles room adds to the pages of the rooms below: a catalogue item links to
+the national positions and documents recorded on it, a participant's page to its profile."""
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from thiqa.accounts import policy
+from thiqa.lib.links import Link, provides_links
+from thiqa.profiles import standing
+
+
+@provides_links("catalogue.item")
+def item_positions(user: Any, item: Any) -> list[Link]:
+    positions, documents = standing.on_item(user, item)
+    if not (positions or documents):
+        return []
+    text = _("National positions (%(positions)d) and national documents (%(documents)d) on this item") % {
+        "positions": len(positions),
+        "documents": len(documents),
+    }
+    return [{"text": text, "url": reverse("profiles:item", args=[item.code])}]
+
+
+@provides_links("accounts.participant")
+def participant_profile(user: Any, participant: Any) -> list[Link]:
+    if not policy.can(user, "profiles.view", participant):
+        return []
+    return [{"text": _("National profile"), "url": reverse("profiles:profile", args=[participant.code])}]

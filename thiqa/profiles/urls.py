@@ -1,0 +1,15 @@
+from django.urls import path
+
+from thiqa.profiles import views
+
+app_name = "profiles"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("compare/", views.compare, name="compare"),
+    path("items/<slug:code>/", views.item, name="item"),
+    path("documents/<slug:slug>/", views.document, name="document"),
+    path("positions/<int:pk>/", views.position, name="position"),
+    path("<slug:code>/", views.profile, name="profile"),
+    path("<slug:code>/documents/new/", views.add_document, name="add_document"),
+    path("<slug:code>/positions/new/", views.record_position, name="record_position"),
+]

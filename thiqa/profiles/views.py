@@ -1,0 +1,200 @@
+"""Profiles pages: the list of participants, a participant's profile, up to three compared,
+the national documents and positions (recording them, reading them), and the positions and
+documents on one catalogue item."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language_bidi
+from django.utils.translation import gettext as _
+
+from thiqa.accounts import policy
+from thiqa.accounts.models import Participant
+from thiqa.catalogue.models import Item
+from thiqa.lib.charts import bar_chart, line_chart
+from thiqa.lib.http import posted
+from thiqa.library.models import Document
+from thiqa.profiles import services, standing
+from thiqa.profiles.forms import DocumentForm, PositionForm
+from thiqa.profiles.models import NationalDocument, Position
+from thiqa.reporting import exports
+from thiqa.reporting.instruments import all_instruments
+
+MAX_COMPARED = 3
+GCA = "gca-self-assessment"
+
+
+def _participant(code: str) -> Participant:
+    return get_object_or_404(Participant, code=code, is_active=True)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "profiles.view")
+    participants = standing.participants()
+    return render(request, "profiles/index.html", {"participants": participants, "slots": ["", "", ""]})
+
+
+def _trend_chart(found: standing.Standing, rtl: bool) -> str:
+    definition = found.instrument
+    return line_chart(
+        [(p.cycle.period, p.value) for p in found.trend],
+        title=definition.title,
+        maximum=100.0,
+        unit="" if definition.scoring else "%",
+        rtl=rtl,
+    )
+
+
+def profile(request: HttpRequest, code: str) -> HttpResponse:
+    """One participant's profile, built only from what the visitor may see."""
+    participant = _participant(code)
+    policy.require(request.user, "profiles.view", participant)
+    shown = standing.profile(request.user, participant)
+    rtl = get_language_bidi()
+    return render(
+        request,
+        "profiles/profile.html",
+        {
+            "profile": shown,
+            "participant": participant,
+            "standings": [(s, _trend_chart(s, rtl)) for s in shown.standings],
+            "may_record": policy.can(request.user, "profiles.add_document", participant),
+        },
+    )
+
+
+def _row(label: str, values: list[Any]) -> dict[str, Any]:
+    return {"label": label, "values": values}
+
+
+def _comparison_rows(profiles: list[standing.Profile]) -> list[dict[str, Any]]:
+    rows = []
+    for code, definition in all_instruments().items():
+        found = [p.standing(code) for p in profiles]
+        if any(found):
+            rows.append(_row(definition.title, [s.value if s else None for s in found]))
+            if definition.scoring:
+                rows.append(_row(_("Tier"), [s.score.tier.label if s and s.score else None for s in found]))
+    rows.append(_row(_("National documents"), [len(p.documents) for p in profiles]))
+    rows.append(_row(_("National positions"), [len(p.positions) for p in profiles]))
+    if profiles[0].shows_cirt:
+        rows.append(
+            _row(_("National CIRT"), [p.cirt.get_status_display() if p.cirt else None for p in profiles])
+        )
+    if profiles[0].coverage is not None:
+        rows.append(_row(_("Contacts in the directory"), [p.coverage.contacts for p in profiles]))
+        rows.append(
+            _row(
+                _("Policy and technical contacts"),
+                [_("yes") if p.coverage.complete else _("no") for p in profiles],
+            )
+        )
+    rows.append(_row(_("Published partnerships"), [len(p.partnerships) for p in profiles]))
+    rows.append(_row(_("Activities organized"), [len(p.activities) for p in profiles]))
+    return rows
+
+
+def _gca_charts(profiles: list[standing.Profile], rtl: bool) -> dict[str, Any]:
+    scored = [(p.participant.name, p.standing(GCA)) for p in profiles]
+    scored = [(name, s.score) for name, s in scored if s and s.score]
+    if not scored:
+        return {}
+    definition = all_instruments()[GCA]
+    return {
+        "radar": exports.radar(definition, scored, _("Scores per pillar")),
+        "totals": bar_chart(
+            [(name, s.total) for name, s in scored],
+            title=_("Total score"),
+            maximum=scored[0][1].maximum,
+            unit="",
+            rtl=rtl,
+        ),
+    }
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    """Up to three profiles side by side, each as the visitor may see it."""
+    policy.require(request.user, "profiles.view")
+    codes = list(dict.fromkeys(c for c in request.GET.getlist("p") if c))
+    if len(codes) > MAX_COMPARED:
+        messages.error(request, _("Compare at most %(limit)d participants.") % {"limit": MAX_COMPARED})
+        codes = codes[:MAX_COMPARED]
+    chosen = {p.code: p for p in Participant.objects.filter(code__in=codes, is_active=True)}
+    profiles = [standing.profile(request.user, chosen[c]) for c in codes if c in chosen]
+    context: dict[str, Any] = {
+        "profiles": profiles,
+        "participants": standing.participants(),
+        "slots": ([*codes, "", "", ""])[:MAX_COMPARED],
+    }
+    if profiles:
+        context["rows"] = _comparison_rows(profiles)
+        context.update(_gca_charts(profiles, get_language_bidi()))
+    return render(request, "profiles/compare.html", context)
+
+
+@login_required
+def add_document(request: HttpRequest, code: str) -> HttpResponse:
+    participant = _participant(code)
+    policy.require(request.user, "profiles.add_document", participant)
+    form = DocumentForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_document(
+                request.user, participant, form.cleaned_data["file"], form.draft(), request=request
+            )
+        except services.InvalidProfileInput as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, _("The national document was added."))
+            return redirect("profiles:profile", participant.code)
+    return render(request, "profiles/document_form.html", {"form": form, "participant": participant})
+
+
+@login_required
+def record_position(request: HttpRequest, code: str) -> HttpResponse:
+    participant = _participant(code)
+    policy.require(request.user, "profiles.record_position", participant)
+    form = PositionForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            position = services.record_position(
+                request.user, participant, form.draft(), form.cleaned_data.get("file"), request=request
+            )
+        except services.InvalidProfileInput as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, _("The national position was recorded."))
+            return redirect("profiles:position", position.pk)
+    return render(request, "profiles/position_form.html", {"form": form, "participant": participant})
+
+
+def position(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Position.objects.select_related("owner", "document"), pk=pk)
+    policy.require(request.user, "profiles.view_position", found)
+    return render(request, "profiles/position.html", {"position": found})
+
+
+def document(request: HttpRequest, slug: str) -> HttpResponse:
+    """A national document as its audience reads it: its facts and its passages."""
+    found = get_object_or_404(Document.objects.select_related("owner"), slug=slug, owner__isnull=False)
+    policy.require(request.user, "library.view_document", found)
+    context = {
+        "document": found,
+        "national": NationalDocument.objects.filter(document=found).prefetch_related("items").first(),
+        "position": Position.objects.filter(document=found).first(),
+        "passages": found.passages.order_by("order"),
+    }
+    return render(request, "profiles/document.html", context)
+
+
+def item(request: HttpRequest, code: str) -> HttpResponse:
+    """The national positions and documents on one catalogue item, State by State."""
+    policy.require(request.user, "profiles.view")
+    found = get_object_or_404(Item, code=code, is_active=True)
+    positions, documents = standing.on_item(request.user, found)
+    return render(
+        request, "profiles/item.html", {"item": found, "positions": positions, "documents": documents}
+    )
