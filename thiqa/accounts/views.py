@@ -33,8 +33,8 @@ from thiqa.accounts.forms import (
 )
 from thiqa.accounts.models import ApiToken, Membership, Participant, ParticipantGroup, User
 from thiqa.lib.http import posted
-from thiqa.lib.participant_sections import sections_for
 from thiqa.lib.links import links_for
+from thiqa.lib.participant_sections import sections_for
 
 PENDING = "thiqa-pending-signin"
 
