@@ -19,9 +19,9 @@ def test_a_visitor_searches_the_catalogue_in_arabic_and_opens_an_item(page: Page
         page.locator(".language-switch button[lang=ar]").click()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     nav = page.locator("header nav.main-nav")
-    for label in ("Catalogue", "Library", "Search"):
+    for label in ("Glossary", "Profiles", "Catalogue", "Library", "Search"):
         expect(nav.get_by_role("link", name=arabic(label))).to_be_visible()
-    expect(nav.get_by_role("link")).to_have_count(3)
+    expect(nav.get_by_role("link")).to_have_count(5)
     expect(page.get_by_role("link", name=arabic("Sign in")).first).to_be_visible()
 
     nav.get_by_role("link", name=arabic("Catalogue")).click()

@@ -154,7 +154,8 @@ def nav_links(html: str) -> list[str]:
 
 def test_the_navigation_offers_a_visitor_what_a_visitor_may_open(client: Client, texts) -> None:
     html = client.get("/").content.decode()
-    assert nav_links(html) == ["/catalogue/", "/library/", "/search/"]
+    # Agreed glossary concepts and public profiles are public too (their own rooms' rules).
+    assert nav_links(html) == ["/glossary/", "/profiles/", "/catalogue/", "/library/", "/search/"]
     assert 'href="/accounts/signin/"' in html
     for url in nav_links(html):
         assert client.get(url).status_code == 200
@@ -163,7 +164,9 @@ def test_the_navigation_offers_a_visitor_what_a_visitor_may_open(client: Client,
 def test_a_closed_deployment_offers_visitors_no_link_but_sign_in(client: Client, texts, settings) -> None:
     settings.THIQA_PUBLIC_CATALOGUE = False
     html = client.get("/").content.decode()
-    assert nav_links(html) == [] and 'href="/accounts/signin/"' in html
+    # The setting closes the public texts; the glossary's agreed concepts and the public
+    # profiles follow their own rooms' rules.
+    assert nav_links(html) == ["/glossary/", "/profiles/"] and 'href="/accounts/signin/"' in html
 
 
 def test_a_visitor_reads_the_catalogue_in_arabic_right_to_left(client: Client, texts) -> None:
