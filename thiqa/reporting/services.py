@@ -206,6 +206,24 @@ def save_draft(
     return response
 
 
+def save_with_evidence(
+    user: User,
+    response: Response,
+    *,
+    documents: list[tuple[str, files.Upload]],
+    request: HttpRequest | None = None,
+    **draft: Any,
+) -> Response:
+    """The editor's save: the working copy (``draft``: the arguments of :func:`save_draft`)
+    and the documents uploaded with it (question code, file), in one transaction: a
+    document refused leaves the draft as it was."""
+    with transaction.atomic():
+        save_draft(user, response, request=request, **draft)
+        for question, upload in documents:
+            add_evidence(user, response, question, upload, request=request)
+    return response
+
+
 def _clean(
     definition: Instrument,
     answers: dict[str, Any],
