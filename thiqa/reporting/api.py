@@ -6,7 +6,7 @@ import binascii
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
@@ -17,7 +17,7 @@ from thiqa.accounts.models import Participant
 from thiqa.lib import files, wordsearch
 from thiqa.lib.problems import problem
 from thiqa.reporting import compilation, exports, services
-from thiqa.reporting.instruments import all_instruments
+from thiqa.reporting.instruments import Instrument, all_instruments, all_versions
 from thiqa.reporting.models import Cycle, Evidence, Response
 
 router = Router(tags=["reporting"])
@@ -37,6 +37,7 @@ class InstrumentOut(Schema):
 class CycleOut(Schema):
     id: int
     instrument: str
+    instrument_version: int
     title: str
     period: str
     opens_on: date
@@ -75,36 +76,48 @@ class SubmittedOut(Schema):
     status: str
 
 
+def _instrument(i: Instrument) -> dict[str, Any]:
+    return {
+        "code": i.code,
+        "version": i.version,
+        "title_en": i.titles["en"],
+        "title_ar": i.titles["ar"],
+        "framework": i.framework,
+        "scored": i.scoring is not None,
+        "requires_english": i.requires_english,
+        "questions": [
+            {
+                "code": q.code,
+                "section": s.code,
+                "type": q.type,
+                "required": q.required,
+                "text_en": q.texts["en"],
+                "text_ar": q.texts["ar"],
+                "items": list(q.items),
+                "choices": [c.value for c in q.choices],
+                "evidence": q.evidence,
+            }
+            for s in i.sections
+            for q in s.questions
+        ],
+    }
+
+
 @router.get("/instruments", response=list[InstrumentOut])
 def instruments(request: HttpRequest) -> list[dict[str, Any]]:
+    """The latest version of each instrument (new cycles open with it)."""
     policy.require_request(request, "reporting.view")
-    return [
-        {
-            "code": i.code,
-            "version": i.version,
-            "title_en": i.titles["en"],
-            "title_ar": i.titles["ar"],
-            "framework": i.framework,
-            "scored": i.scoring is not None,
-            "requires_english": i.requires_english,
-            "questions": [
-                {
-                    "code": q.code,
-                    "section": s.code,
-                    "type": q.type,
-                    "required": q.required,
-                    "text_en": q.texts["en"],
-                    "text_ar": q.texts["ar"],
-                    "items": list(q.items),
-                    "choices": [c.value for c in q.choices],
-                    "evidence": q.evidence,
-                }
-                for s in i.sections
-                for q in s.questions
-            ],
-        }
-        for i in all_instruments().values()
-    ]
+    return [_instrument(i) for i in all_instruments().values()]
+
+
+@router.get("/instruments/{code}/versions/{version}", response=InstrumentOut)
+def instrument_version(request: HttpRequest, code: str, version: int) -> dict[str, Any]:
+    """One version of an instrument, as the cycles opened with it ask their questions."""
+    policy.require_request(request, "reporting.view")
+    found = all_versions().get(code, {}).get(version)
+    if found is None:
+        raise Http404
+    return _instrument(found)
 
 
 @router.get("/cycles", response=list[CycleOut])
@@ -114,6 +127,7 @@ def cycles(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "id": c.pk,
             "instrument": c.instrument,
+            "instrument_version": c.instrument_version,
             "title": c.title,
             "period": c.period,
             "opens_on": c.opens_on,
