@@ -83,6 +83,10 @@ class Checked:
     content: bytes
 
 
+class TooLarge(ValueError):
+    """A file over ``THIQA_ATTACHMENT_MAX_BYTES`` (the API answers 413)."""
+
+
 def clean_filename(name: str) -> str:
     """The last part of ``name``, without control characters, at most 200 characters."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -105,7 +109,7 @@ def check(upload: Upload) -> Checked:
     if size == 0:
         raise ValueError(_("“%(name)s” is empty.") % {"name": filename})
     if size > settings.THIQA_ATTACHMENT_MAX_BYTES:
-        raise ValueError(
+        raise TooLarge(
             _("“%(name)s” is larger than %(limit)s.")
             % {"name": filename, "limit": filesizeformat(settings.THIQA_ATTACHMENT_MAX_BYTES)}
         )

@@ -1,20 +1,24 @@
 """API: instruments, cycles, the submissions a caller may see (as export documents), a
 participant's draft written from a JSON document and its submission, compilations, search."""
 
+import base64
+import binascii
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Body, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Body, Router, Schema, Status
 from ninja.errors import HttpError
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
-from thiqa.lib import wordsearch
+from thiqa.lib import files, wordsearch
+from thiqa.lib.problems import problem
 from thiqa.reporting import compilation, exports, services
-from thiqa.reporting.instruments import all_instruments
-from thiqa.reporting.models import Cycle, Response
+from thiqa.reporting.instruments import Instrument, all_instruments, all_versions
+from thiqa.reporting.models import Cycle, Evidence, Response
 
 router = Router(tags=["reporting"])
 
@@ -33,6 +37,7 @@ class InstrumentOut(Schema):
 class CycleOut(Schema):
     id: int
     instrument: str
+    instrument_version: int
     title: str
     period: str
     opens_on: date
@@ -50,41 +55,69 @@ class ResponseOut(Schema):
     updated_at: datetime
 
 
+class EvidenceIn(Schema):
+    question: str
+    filename: str
+    content_base64: str
+
+
+class EvidenceOut(Schema):
+    id: int
+    question: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
 class SubmittedOut(Schema):
     version: int
     status: str
 
 
+def _instrument(i: Instrument) -> dict[str, Any]:
+    return {
+        "code": i.code,
+        "version": i.version,
+        "title_en": i.titles["en"],
+        "title_ar": i.titles["ar"],
+        "framework": i.framework,
+        "scored": i.scoring is not None,
+        "requires_english": i.requires_english,
+        "questions": [
+            {
+                "code": q.code,
+                "section": s.code,
+                "type": q.type,
+                "required": q.required,
+                "text_en": q.texts["en"],
+                "text_ar": q.texts["ar"],
+                "items": list(q.items),
+                "choices": [c.value for c in q.choices],
+                "evidence": q.evidence,
+            }
+            for s in i.sections
+            for q in s.questions
+        ],
+    }
+
+
 @router.get("/instruments", response=list[InstrumentOut])
 def instruments(request: HttpRequest) -> list[dict[str, Any]]:
+    """The latest version of each instrument (new cycles open with it)."""
     policy.require_request(request, "reporting.view")
-    return [
-        {
-            "code": i.code,
-            "version": i.version,
-            "title_en": i.titles["en"],
-            "title_ar": i.titles["ar"],
-            "framework": i.framework,
-            "scored": i.scoring is not None,
-            "requires_english": i.requires_english,
-            "questions": [
-                {
-                    "code": q.code,
-                    "section": s.code,
-                    "type": q.type,
-                    "required": q.required,
-                    "text_en": q.texts["en"],
-                    "text_ar": q.texts["ar"],
-                    "items": list(q.items),
-                    "choices": [c.value for c in q.choices],
-                    "evidence": q.evidence,
-                }
-                for s in i.sections
-                for q in s.questions
-            ],
-        }
-        for i in all_instruments().values()
-    ]
+    return [_instrument(i) for i in all_instruments().values()]
+
+
+@router.get("/instruments/{code}/versions/{version}", response=InstrumentOut)
+def instrument_version(request: HttpRequest, code: str, version: int) -> dict[str, Any]:
+    """One version of an instrument, as the cycles opened with it ask their questions."""
+    policy.require_request(request, "reporting.view")
+    found = all_versions().get(code, {}).get(version)
+    if found is None:
+        raise Http404
+    return _instrument(found)
 
 
 @router.get("/cycles", response=list[CycleOut])
@@ -94,6 +127,7 @@ def cycles(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "id": c.pk,
             "instrument": c.instrument,
+            "instrument_version": c.instrument_version,
             "title": c.title,
             "period": c.period,
             "opens_on": c.opens_on,
@@ -164,6 +198,62 @@ def submit(request: HttpRequest, response_id: int) -> dict[str, Any]:
     policy.require_request(request, "reporting.respond", (found.cycle, found.participant))
     version = services.submit(request.user, found, request=request)
     return {"version": version.number, "status": found.status}
+
+
+def _document(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "id": evidence.pk,
+        "question": evidence.question,
+        "filename": evidence.filename,
+        "content_type": evidence.content_type,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "uploaded_at": evidence.uploaded_at,
+    }
+
+
+def _response(response_id: int) -> Response:
+    return get_object_or_404(
+        Response.objects.select_related("cycle", "participant", "submitted"), pk=response_id
+    )
+
+
+@router.get("/responses/{response_id}/evidence", response=list[EvidenceOut])
+def evidence(request: HttpRequest, response_id: int) -> list[dict[str, Any]]:
+    """The documents of a response the caller may read (a participant's own people: every
+    one; others: those its submission cites)."""
+    found = _response(response_id)
+    policy.require_request(request, "reporting.view_response", found)
+    return [_document(e) for e in services.visible_evidence(request.user, found)]
+
+
+@router.post("/responses/{response_id}/evidence", response={201: EvidenceOut})
+def add_evidence(request: HttpRequest, response_id: int, payload: EvidenceIn) -> Any:
+    """Attach a document (base64, as message attachments) to one answer of the working copy,
+    checked as on the page: type by content, size (413 over the limit)."""
+    found = _response(response_id)
+    policy.require_request(request, "reporting.respond", (found.cycle, found.participant))
+    try:
+        content = base64.b64decode(payload.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise services.InvalidResponse(
+            {"content_base64": [_("“%(name)s” is not valid base64.") % {"name": payload.filename[:100]}]}
+        ) from None
+    upload = files.Upload(payload.filename, content)
+    try:
+        added = services.add_evidence(request.user, found, payload.question, upload, request=request)
+    except services.DocumentTooLarge as exc:
+        return problem(413, str(exc.title), str(exc))
+    return Status(201, _document(added))
+
+
+@router.get("/responses/{response_id}/evidence/{evidence_id}")
+def evidence_file(request: HttpRequest, response_id: int, evidence_id: int) -> HttpResponse:
+    found = get_object_or_404(
+        Evidence.objects.select_related("response"), pk=evidence_id, response_id=response_id
+    )
+    policy.require_request(request, "reporting.view_response", found.response)
+    return files.download(services.read_evidence(request.user, found), found.filename, found.content_type)
 
 
 @router.get("/cycles/{cycle_id}/compilation", response=dict[str, Any])

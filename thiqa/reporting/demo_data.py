@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from thiqa.accounts.models import ParticipantGroup, User
 from thiqa.lib.demo import demo_loader
+from thiqa.reporting.instruments import instrument
 from thiqa.reporting.models import Audience, Cycle
 from thiqa.reporting.sample import fill_cycle
 
@@ -28,7 +29,7 @@ def load() -> list[str]:
         for offset, strength in ((1, 0.45), (0, 0.6)):
             cycle = Cycle.objects.create(
                 instrument="gca-self-assessment",
-                instrument_version=1,
+                instrument_version=instrument("gca-self-assessment").version,
                 title=f"GCA self-assessment {year - offset}",
                 period=str(year - offset),
                 opens_on=date(year - offset, 3, 1),
@@ -41,7 +42,7 @@ def load() -> list[str]:
             fill_cycle(cycle, secretariat, rng, strength=strength, skip={"EG"} if not offset else set())
         exchange = Cycle.objects.create(
             instrument="osce-annual-exchange",
-            instrument_version=1,
+            instrument_version=instrument("osce-annual-exchange").version,
             title=f"OSCE annual exchange {year}",
             period=str(year),
             opens_on=date(year, 1, 15),

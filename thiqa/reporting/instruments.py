@@ -1,5 +1,12 @@
-"""Reporting instruments (questionnaires) as data: read from ``data/*.yaml``, validated, and
-the one validation of a response's answers for the pages, the API and JSON import.
+"""Reporting instruments (questionnaires) as data: read from ``data/<code>/v<n>.yaml``,
+validated, and the one validation of a response's answers for the pages, the API and JSON
+import.
+
+Every version of an instrument is kept: a cycle opens with the latest and keeps the one it
+opened with (``Cycle.instrument_version``), so its answers are always read, scored and
+exported against the questions they answered. A published version file is never edited
+(``data/versions.sha256`` records each one's SHA-256 and a test compares them); a change is
+a new version file (``data/SCHEMA.md``).
 
 An answer is stored per question code as ``{"value": …, "comment": "…", "english": "…",
 "evidence": [ids]}``: ``value`` is ``yes``/``partly``/``no`` for a status question, text,
@@ -9,6 +16,8 @@ translation when that language is another one.
 """
 
 import functools
+import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -318,20 +327,55 @@ def _check(instrument: Instrument, name: str) -> None:
             raise InstrumentError(f"{name}: a scored instrument asks status questions only")
 
 
+VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.yaml$")
+
+
+MANIFEST = "versions.sha256"
+
+
+def recorded_digests(data: Path) -> dict[str, str]:
+    """The SHA-256 recorded for each published version file (``sha256sum`` format)."""
+    lines = (data / MANIFEST).read_text(encoding="utf-8").splitlines()
+    return {name: digest for digest, name in (line.split(maxsplit=1) for line in lines if line.strip())}
+
+
 @functools.cache
-def all_instruments() -> dict[str, Instrument]:
-    """Every instrument by code, in file-name order."""
-    found = {}
-    for path in sorted(DATA.glob("*.yaml")):
-        instrument = parse(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
-        if instrument.code in found:
-            raise InstrumentError(f"{path.name}: the code {instrument.code!r} is used twice")
-        found[instrument.code] = instrument
+def all_versions() -> dict[str, dict[int, Instrument]]:
+    """Every version of every instrument: by code (in folder-name order), then by version.
+    A version file not recorded in the manifest, or edited since, is refused."""
+    recorded = recorded_digests(DATA)
+    found: dict[str, dict[int, Instrument]] = {}
+    for folder in sorted(p for p in DATA.iterdir() if p.is_dir()):
+        versions = {}
+        for path in folder.iterdir():
+            name = f"{folder.name}/{path.name}"
+            number = VERSION_FILE.match(path.name)
+            if number is None:
+                raise InstrumentError(f"{name}: name version files v1.yaml, v2.yaml, ...")
+            content = path.read_bytes()
+            if recorded.get(name) != hashlib.sha256(content).hexdigest():
+                raise InstrumentError(
+                    f"{name}: not the file recorded in {MANIFEST}: a published version is never "
+                    "edited; publish a new version (data/SCHEMA.md)"
+                )
+            definition = parse(yaml.safe_load(content.decode("utf-8")), name)
+            if (definition.code, definition.version) != (folder.name, int(number[1])):
+                raise InstrumentError(f"{name}: the file says {definition.code} version {definition.version}")
+            versions[definition.version] = definition
+        if versions:
+            found[folder.name] = dict(sorted(versions.items()))
     return found
 
 
-def instrument(code: str) -> Instrument:
-    return all_instruments()[code]
+def all_instruments() -> dict[str, Instrument]:
+    """The latest version of every instrument, by code: the one a new cycle opens with."""
+    return {code: versions[max(versions)] for code, versions in all_versions().items()}
+
+
+def instrument(code: str, version: int | None = None) -> Instrument:
+    """The instrument ``code`` as it was in ``version`` (the latest if not given)."""
+    versions = all_versions()[code]
+    return versions[max(versions) if version is None else version]
 
 
 # --- validating answers ------------------------------------------------------------------------

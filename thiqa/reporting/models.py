@@ -50,9 +50,10 @@ class Cycle(models.Model):
 
     @property
     def definition(self) -> "Instrument":
+        """The instrument as it was in the version this cycle opened with."""
         from thiqa.reporting.instruments import instrument
 
-        return instrument(self.instrument)
+        return instrument(self.instrument, self.instrument_version)
 
     def accepts_responses(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -13,7 +13,7 @@ import jsonschema
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -48,6 +48,12 @@ class InvalidResponse(InvalidInput):
     """Answers or settings of a response that cannot be saved."""
 
     title = gettext_lazy("The response cannot be saved.")
+
+
+class DocumentTooLarge(InvalidResponse):
+    """A document over the size limit (the API answers 413)."""
+
+    title = gettext_lazy("The document is too large.")
 
 
 # --- cycles ---------------------------------------------------------------------------------------
@@ -206,6 +212,24 @@ def save_draft(
     return response
 
 
+def save_with_evidence(
+    user: User,
+    response: Response,
+    *,
+    documents: list[tuple[str, files.Upload]],
+    request: HttpRequest | None = None,
+    **draft: Any,
+) -> Response:
+    """The editor's save: the working copy (``draft``: the arguments of :func:`save_draft`)
+    and the documents uploaded with it (question code, file), in one transaction: a
+    document refused leaves the draft as it was."""
+    with transaction.atomic():
+        save_draft(user, response, request=request, **draft)
+        for question, upload in documents:
+            add_evidence(user, response, question, upload, request=request)
+    return response
+
+
 def _clean(
     definition: Instrument,
     answers: dict[str, Any],
@@ -336,6 +360,8 @@ def add_evidence(
         raise InvalidResponse({"evidence": [_("Documents cannot be attached to this question.")]})
     try:
         checked = files.check(upload)
+    except files.TooLarge as exc:
+        raise DocumentTooLarge({"evidence": [str(exc)]}) from None
     except ValueError as exc:
         raise InvalidResponse({"evidence": [str(exc)]}) from None
     with transaction.atomic():
@@ -365,19 +391,26 @@ def add_evidence(
     return evidence
 
 
-def read_evidence(user: User, evidence: Evidence) -> bytes:
-    """A document, to the participant's own people, or to those who may see a submission
-    that cites it (a document left out of the submission stays with the draft)."""
-    response = evidence.response
+def visible_evidence(user: User, response: Response) -> QuerySet[Evidence]:
+    """The documents of ``response`` that ``user`` may read: every one to the participant's
+    own people; to others, those its submission cites (a document left out of the
+    submission stays with the draft)."""
     policy.require(user, "reporting.view_response", response)
-    if not policy.can(user, "reporting.view_draft", response):
-        cited = {
-            e
-            for answer in (response.submitted.answers if response.submitted else {}).values()
-            for e in answer.get("evidence", [])
-        }
-        if evidence.pk not in cited:
-            raise PermissionDenied(_("You are not allowed to do this."))
+    documents = Evidence.objects.filter(response=response)
+    if policy.can(user, "reporting.view_draft", response):
+        return documents
+    cited = {
+        e
+        for answer in (response.submitted.answers if response.submitted else {}).values()
+        for e in answer.get("evidence", [])
+    }
+    return documents.filter(pk__in=cited)
+
+
+def read_evidence(user: User, evidence: Evidence) -> bytes:
+    """A document, to those :func:`visible_evidence` shows it to."""
+    if not visible_evidence(user, evidence.response).filter(pk=evidence.pk).exists():
+        raise PermissionDenied(_("You are not allowed to do this."))
     return files.read(evidence.sha256)
 
 

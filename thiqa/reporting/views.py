@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -152,12 +151,17 @@ def _save(request: HttpRequest, response: Response) -> HttpResponse:
     form = ResponseForm(request.POST, response=response)
     if not form.is_valid():
         return _editor(request, response, form, status=400)
+    submitting = request.POST.get("action") == "submit"
     try:
-        with transaction.atomic():  # the answers and the documents they cite, or nothing
-            keep = request.POST.get("action") != "submit"  # the submission is the version
-            _save_draft(request, response, form, keep_version=keep)
-            _upload_evidence(request, response, form)
-        if request.POST.get("action") == "submit":
+        services.save_with_evidence(
+            request.user,
+            response,
+            documents=_uploads(request, form),
+            keep_version=not submitting,  # the submission is the version
+            request=request,
+            **_draft(form),
+        )
+        if submitting:
             version = services.submit(request.user, response, request=request)
             messages.success(request, _("Submitted as version %(number)d.") % {"number": version.number})
             return redirect("reporting:response", response.pk)
@@ -173,27 +177,24 @@ def _save(request: HttpRequest, response: Response) -> HttpResponse:
     return redirect("reporting:respond", response.cycle_id, response.participant.code)
 
 
-def _save_draft(request: HttpRequest, response: Response, form: ResponseForm, *, keep_version: bool) -> None:
+def _draft(form: ResponseForm) -> dict[str, Any]:
+    """The editor's fields as the arguments of ``services.save_draft``."""
     data = form.cleaned_data
-    services.save_draft(
-        request.user,
-        response,
-        answers=form.answers(),
-        language=data["language"],
-        audience=data["audience"],
-        audience_participants=list(data["audience_participants"]),
-        revision=data["revision"],
-        keep_version=keep_version,
-        request=request,
-    )
+    return {
+        "answers": form.answers(),
+        "language": data["language"],
+        "audience": data["audience"],
+        "audience_participants": list(data["audience_participants"]),
+        "revision": data["revision"],
+    }
 
 
-def _upload_evidence(request: HttpRequest, response: Response, form: ResponseForm) -> None:
-    for question in form.definition.questions():
-        for upload in request.FILES.getlist(f"e_{question.code}"):
-            services.add_evidence(
-                request.user, response, question.code, Upload(upload.name or "", upload.read())
-            )
+def _uploads(request: HttpRequest, form: ResponseForm) -> list[tuple[str, Upload]]:
+    return [
+        (question.code, Upload(upload.name or "", upload.read()))
+        for question in form.definition.questions()
+        for upload in request.FILES.getlist(f"e_{question.code}")
+    ]
 
 
 @login_required
@@ -206,7 +207,7 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"saved": False, "error": _("Check the form.")}, status=400)
     try:
-        _save_draft(request, response, form, keep_version=False)
+        services.save_draft(request.user, response, keep_version=False, request=request, **_draft(form))
     except services.InvalidResponse as exc:
         return JsonResponse({"saved": False, "error": str(exc)}, status=400)
     except ServiceError as exc:

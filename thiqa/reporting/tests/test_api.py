@@ -2,6 +2,7 @@
 document, checked like a page save (422 naming each problem); submission; the submissions,
 compilation and search a caller may see; tokens respected."""
 
+import base64
 import random
 from datetime import timedelta
 
@@ -113,3 +114,42 @@ def test_tokens_and_participants_are_respected(member, cycle, other_participant)
         == 403
     )
     assert not Response.objects.exists()
+
+
+def encoded(content: bytes) -> str:
+    return base64.b64encode(content).decode()
+
+
+def test_evidence_is_added_listed_and_read_through_the_api(
+    member, participant, cycle, other_participant, settings
+):
+    client = bearer(member)
+    response = services.response_for(member, cycle, participant)
+    question = next(q.code for q in instrument("gca-self-assessment").questions() if q.evidence)
+    url = f"/api/v1/reporting/responses/{response.pk}/evidence"
+    body = {"question": question, "filename": "strategy.pdf", "content_base64": encoded(b"%PDF-1.7\n")}
+    added = client.post(url, body, content_type="application/json")
+    assert added.status_code == 201, added.content
+    document = added.json()
+    assert document["filename"] == "strategy.pdf" and document["content_type"] == "application/pdf"
+    response.refresh_from_db()
+    assert response.answers[question]["evidence"] == [document["id"]]
+    assert [d["id"] for d in client.get(url).json()] == [document["id"]]
+    read = client.get(f"{url}/{document['id']}")
+    assert read.status_code == 200 and read.content == b"%PDF-1.7\n"
+    outsider = bearer(make_user("member@fr.example", other_participant, "member"), "read")
+    assert outsider.get(url).status_code == 403  # a draft: only the participant's own people
+
+    refused = [
+        ({**body, "filename": "fake.pdf", "content_base64": encoded(b"MZ")}, 422, "does not contain"),
+        ({**body, "content_base64": "not base64!"}, 422, "not valid base64"),
+        ({**body, "question": "no-such-question"}, 422, "cannot be attached"),
+    ]
+    settings.THIQA_ATTACHMENT_MAX_BYTES = 100
+    refused.append(({**body, "content_base64": encoded(b"%PDF-" + b"x" * 200)}, 413, "larger than"))
+    for payload, status, text in refused:
+        reply = client.post(url, payload, content_type="application/json")
+        assert reply.status_code == status and reply["Content-Type"] == "application/problem+json"
+        assert text in reply.content.decode()
+    assert bearer(member, "read").post(url, body, content_type="application/json").status_code == 403
+    assert response.evidence.count() == 1

@@ -276,3 +276,37 @@ def test_evidence_is_attached_to_its_answer(cycle, focal_point, participant):
     no_documents = next(q.code for q in instrument("osce-annual-exchange").questions() if not q.evidence)
     with pytest.raises(services.InvalidResponse, match="cannot be attached"):
         services.add_evidence(focal_point, response, no_documents, Upload("a.txt", b"x"))
+
+
+def test_a_refused_document_leaves_the_draft_as_it_was(cycle, focal_point, participant):
+    """The editor's save is one transaction: the answers and the documents sent with them."""
+    response = services.response_for(focal_point, cycle, participant)
+    question = next(q.code for q in instrument("osce-annual-exchange").questions() if q.evidence)
+    save(focal_point, response, {question: {"value": "no"}})
+    response.refresh_from_db()
+    before = (response.answers, response.revision, response.versions.count())
+    with pytest.raises(services.InvalidResponse, match="does not contain"):
+        services.save_with_evidence(
+            focal_point,
+            response,
+            documents=[(question, Upload("plan.pdf", b"%PDF-1.7\n")), (question, Upload("fake.pdf", b"MZ"))],
+            answers={question: {"value": "yes", "comment": "Adopted in March."}},
+            language="en",
+            audience=Audience.SCOPE,
+            revision=response.revision,
+        )
+    response.refresh_from_db()
+    assert (response.answers, response.revision, response.versions.count()) == before
+    assert not response.evidence.exists()
+    services.save_with_evidence(
+        focal_point,
+        response,
+        documents=[(question, Upload("plan.pdf", b"%PDF-1.7\n"))],
+        answers={question: {"value": "yes"}},
+        language="en",
+        audience=Audience.SCOPE,
+        revision=response.revision,
+    )
+    response.refresh_from_db()
+    (document,) = response.evidence.all()
+    assert response.answers[question] == {"value": "yes", "evidence": [document.pk]}
