@@ -22,6 +22,7 @@ LAYERS = [
     {"directory"},
     {"checks", "messaging"},
     {"incidents"},
+    {"taxii"},
     {"reporting", "partnerships", "capacity", "activities", "glossary"},
     {"profiles"},
 ]

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "thiqa.directory",
     "thiqa.checks",
     "thiqa.messaging",
+    "thiqa.incidents",
+    "thiqa.taxii",
     "thiqa.reporting",
     "thiqa.partnerships",
     "thiqa.capacity",

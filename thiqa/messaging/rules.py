@@ -30,7 +30,7 @@ def _standing(user: User, message: Any) -> str | None:
     return "community"
 
 
-def _may_read_labelled(user: User, message: Any, label: str) -> bool:
+def may_read_labelled(user: User, message: Any, label: str) -> bool:
     standing = _standing(user, message)
     if standing is None:
         return False
@@ -40,13 +40,13 @@ def _may_read_labelled(user: User, message: Any, label: str) -> bool:
 
 
 def _may_read_message(user: User, message: Any) -> bool:
-    return _may_read_labelled(user, message, message.tlp)
+    return may_read_labelled(user, message, message.tlp)
 
 
 def _may_download(user: User, attachment: Any) -> bool:
     """An attachment is read under the stricter of its own label and its message's."""
     message = attachment.message
-    return _may_read_labelled(user, message, stricter(message.tlp, attachment.tlp))
+    return may_read_labelled(user, message, stricter(message.tlp, attachment.tlp))
 
 
 def writing_participant(user: User, message: Any) -> int | None:

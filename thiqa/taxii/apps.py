@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TaxiiConfig(AppConfig):
+    name = "thiqa.taxii"
+    verbose_name = _("STIX and TAXII")
