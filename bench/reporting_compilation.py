@@ -169,13 +169,7 @@ def main() -> int:
 
 
 def _compilation_pdf(user: User, cycle: Cycle) -> bytes:
-    from thiqa.reporting.views import _compilation_context
-
-    class Request:  # the view's context needs only the user
-        def __init__(self, user: User) -> None:
-            self.user = user
-
-    return exports.pdf("reporting/pdf/compilation.html", _compilation_context(Request(user), cycle), "ar")
+    return exports.compilation_pdf(compilation.matrix(user, cycle), "ar")
 
 
 def _response_pdf(cycle: Cycle) -> bytes:

@@ -151,10 +151,16 @@ def store(file: Checked) -> None:
     path = path_for(file.sha256)
     if path.exists():
         return
+    write_whole(path, file.content)
+
+
+def write_whole(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary name, flushed, then renamed: a
+    reader sees the whole file or none of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{file.sha256}.{os.getpid()}")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
     with open(temporary, "wb") as f:
-        f.write(file.content)
+        f.write(content)
         f.flush()
         os.fsync(f.fileno())
     os.replace(temporary, path)
