@@ -1,6 +1,7 @@
 """Shared fixtures: people with roles, a real SMTP server on loopback, database checks."""
 
 import os
+import signal
 import socket
 import threading
 import time
@@ -11,6 +12,7 @@ import pyotp
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 
 from thiqa.accounts.models import Membership, Participant, User
@@ -294,3 +296,22 @@ def make_contact(participant: Participant, role: str = "technical", email: str |
     fields.setdefault("name", f"{role.title()} contact of {participant.name_en}")
     fields.setdefault("languages", ["en"])
     return Contact.objects.create(participant=participant, role=role, emails=[email], **fields)
+
+
+# --- the worker in the test's process -----------------------------------------------------
+
+
+@pytest.fixture
+def signals_restored() -> Iterator[None]:
+    """The worker installs its own SIGINT/SIGTERM handlers: give pytest its own back."""
+    names = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    saved = {sig: signal.getsignal(sig) for sig in names}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+@pytest.fixture
+def run_worker(signals_restored: None) -> Callable[[], None]:
+    """Run the worker here until no task is left (the periodic jobs are not enqueued)."""
+    return lambda: call_command("worker", batch=True, no_scheduler=True)

@@ -9,7 +9,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -26,22 +25,6 @@ pytestmark = [pytest.mark.usefixtures("catalogue"), pytest.mark.django_db(transa
 Status = CompilationPdf.Status
 
 
-@pytest.fixture(autouse=True)
-def _signals_restored():
-    """The worker installs its own signal handlers: give pytest its own back."""
-    import signal
-
-    names = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    saved = {sig: signal.getsignal(sig) for sig in names}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
-
-
-def run_worker() -> None:
-    call_command("worker", batch=True, no_scheduler=True)
-
-
 def prepare(client: Client, cycle) -> None:
     reply = client.post(f"/reporting/cycles/{cycle.pk}/compilation/pdf/")
     assert reply.status_code == 302 and reply["Location"].endswith(
@@ -53,7 +36,7 @@ def pdf_tasks() -> int:
     return DBTaskResult.objects.filter(task_path=compilation_pdfs.TASK).count()
 
 
-def test_the_worker_makes_the_arabic_pdf_shown_with_its_progress(gca, secretariat, monkeypatch):
+def test_the_worker_makes_the_arabic_pdf_shown_with_its_progress(run_worker, gca, secretariat, monkeypatch):
     cycle = gca["cycle"]
     client = arabic_client(secretariat)
     page = client.get(f"/reporting/cycles/{cycle.pk}/compilation/").content.decode()
@@ -101,7 +84,7 @@ def test_the_progress_counts_participants(gca, secretariat, other_participant):
     assert told == [(1, 2), (2, 2)]
 
 
-def test_a_second_request_joins_the_job(gca, secretariat, secretariat_participant):
+def test_a_second_request_joins_the_job(run_worker, gca, secretariat, secretariat_participant):
     colleague = make_user("sec2@thiqa.example", secretariat_participant, "secretariat", totp=True)
     cycle = gca["cycle"]
     first, second = arabic_client(secretariat), arabic_client(colleague)
@@ -121,7 +104,7 @@ def test_a_second_request_joins_the_job(gca, secretariat, secretariat_participan
 
 
 def test_a_job_is_shared_only_by_viewers_who_see_the_same_submissions(
-    gca, secretariat, observer, focal_point
+    run_worker, gca, secretariat, observer, focal_point
 ):
     chile = Participant.objects.create(code="CL", kind="state", name_en="Chile", name_ar="تشيلي")
     outsider = make_user("member@cl.example", chile, "member")  # outside the cycle's scope
@@ -150,7 +133,7 @@ def test_a_job_is_shared_only_by_viewers_who_see_the_same_submissions(
     )
 
 
-def test_a_failed_job_says_why_in_arabic_and_is_retried(gca, secretariat, settings, tmp_path):
+def test_a_failed_job_says_why_in_arabic_and_is_retried(run_worker, gca, secretariat, settings, tmp_path):
     cycle = gca["cycle"]
     client = arabic_client(secretariat)
     blocked = tmp_path / "not-a-folder"
@@ -173,7 +156,7 @@ def test_a_failed_job_says_why_in_arabic_and_is_retried(gca, secretariat, settin
     assert client.get(f"/reporting/cycles/{cycle.pk}/compilation/pdf/file/").status_code == 200
 
 
-def test_submissions_that_change_before_the_render_fail_the_job(gca, secretariat, focal_point):
+def test_submissions_that_change_before_the_render_fail_the_job(run_worker, gca, secretariat, focal_point):
     cycle = gca["cycle"]
     prepare(arabic_client(secretariat), cycle)
     services.withdraw(focal_point, gca["response"])
@@ -183,7 +166,7 @@ def test_submissions_that_change_before_the_render_fail_the_job(gca, secretariat
     assert not compilation_pdfs.path_of(job).exists()
 
 
-def test_old_pdfs_and_stalled_jobs_are_pruned(gca, secretariat, settings):
+def test_old_pdfs_and_stalled_jobs_are_pruned(run_worker, gca, secretariat, settings):
     cycle = gca["cycle"]
     prepare(arabic_client(secretariat), cycle)
     run_worker()
@@ -213,7 +196,7 @@ def test_old_pdfs_and_stalled_jobs_are_pruned(gca, secretariat, settings):
     assert not CompilationPdf.objects.exists() and not path.exists()
 
 
-def test_the_api_prepares_and_serves_the_pdf(gca, secretariat):
+def test_the_api_prepares_and_serves_the_pdf(run_worker, gca, secretariat):
     _token, secret = create_token(secretariat, name="tooling", scope="read", days=30)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE="ar")
     url = f"/api/v1/reporting/cycles/{gca['cycle'].pk}/compilation/pdf"
