@@ -75,6 +75,15 @@ class PositionOut(Schema):
     items: list[str]
 
 
+class TermOut(Schema):
+    id: int
+    term: str
+    language: str
+    definition: str
+    audience: str
+    concept: int | None
+
+
 class StandingOut(Schema):
     instrument: str
     cycle: int
@@ -102,6 +111,7 @@ class ProfileOut(Schema):
     coverage: CoverageOut | None
     partnerships: list[int]
     activities: list[int]
+    terms: list[TermOut]
 
 
 def _document_out(national: NationalDocument) -> dict[str, Any]:
@@ -172,6 +182,17 @@ def profile(request: HttpRequest, code: str) -> dict[str, Any]:
         "coverage": {**vars(coverage), "complete": coverage.complete} if coverage else None,
         "partnerships": [a.pk for a in shown.partnerships],
         "activities": [a.pk for a in shown.activities],
+        "terms": [
+            {
+                "id": t.pk,
+                "term": t.term,
+                "language": t.language,
+                "definition": t.definition,
+                "audience": t.audience,
+                "concept": t.concept_id,
+            }
+            for t in shown.terms
+        ],
     }
 
 
