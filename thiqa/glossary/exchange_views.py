@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from thiqa.accounts import policy
 from thiqa.accounts.services import ServiceError
 from thiqa.audit.services import record
+from thiqa.catalogue.access import readable
 from thiqa.glossary import exchange
 from thiqa.lib import imports
 
@@ -77,11 +78,13 @@ def _download(request: HttpRequest, content: bytes, fmt: str) -> HttpResponse:
     return response
 
 
+@readable("glossary.export")
 def export_tbx(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "glossary.export")
     return _download(request, exchange.export_tbx(request.user), "tbx")
 
 
+@readable("glossary.export")
 def export_csv(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "glossary.export")
     # The byte-order mark lets spreadsheet programs recognise UTF-8 (Arabic terms).

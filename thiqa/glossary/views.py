@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import ServiceError
+from thiqa.catalogue.access import readable
 from thiqa.glossary import listing, services
 from thiqa.glossary.forms import CommentForm, ConceptForm, TermForm
 from thiqa.glossary.models import Concept, GlossaryTerm
@@ -20,6 +21,7 @@ from thiqa.lib.http import posted
 from thiqa.lib.languages import language_choices
 
 
+@readable("glossary.view")
 def index(request: HttpRequest) -> HttpResponse:
     """The concepts the visitor may read, searched."""
     policy.require(request.user, "glossary.view")
@@ -47,6 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@readable("glossary.view")
 def concept(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Concept, pk=pk)
     policy.require(request.user, "glossary.view_concept", found)
@@ -107,6 +110,7 @@ def _readable(request: HttpRequest, pk: int) -> GlossaryTerm:
     return found
 
 
+@readable("glossary.view")
 def term(request: HttpRequest, pk: int) -> HttpResponse:
     found = _readable(request, pk)
     user = request.user

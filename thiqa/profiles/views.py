@@ -1,6 +1,6 @@
 """Profiles pages: the list of participants, a participant's profile, up to three compared,
-the national documents and positions (recording them, reading them), and the positions and
-documents on one catalogue item."""
+the national documents and positions (recording, reading, changing and withdrawing them), and
+the positions and documents on one catalogue item."""
 
 from typing import Any
 
@@ -8,17 +8,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
+from thiqa.catalogue.access import readable
 from thiqa.catalogue.models import Item
 from thiqa.lib.charts import bar_chart, line_chart
 from thiqa.lib.http import posted
 from thiqa.library.models import Document
 from thiqa.profiles import services, standing
-from thiqa.profiles.forms import DocumentForm, PositionForm
+from thiqa.profiles.forms import DocumentEditForm, DocumentForm, PositionEditForm, PositionForm, WithdrawForm
 from thiqa.profiles.models import NationalDocument, Position
 from thiqa.reporting import exports
 from thiqa.reporting.instruments import all_instruments
@@ -31,6 +33,7 @@ def _participant(code: str) -> Participant:
     return get_object_or_404(Participant, code=code, is_active=True)
 
 
+@readable("profiles.view")
 def index(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "profiles.view")
     participants = standing.participants()
@@ -48,6 +51,7 @@ def _trend_chart(found: standing.Standing, rtl: bool) -> str:
     )
 
 
+@readable("profiles.view")
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     """One participant's profile, built only from what the visitor may see."""
     participant = _participant(code)
@@ -115,6 +119,7 @@ def _gca_charts(profiles: list[standing.Profile], rtl: bool) -> dict[str, Any]:
     }
 
 
+@readable("profiles.view")
 def compare(request: HttpRequest) -> HttpResponse:
     """Up to three profiles side by side, each as the visitor may see it."""
     policy.require(request.user, "profiles.view")
@@ -171,12 +176,19 @@ def record_position(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "profiles/position_form.html", {"form": form, "participant": participant})
 
 
+@readable("profiles.view")
 def position(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Position.objects.select_related("owner", "document"), pk=pk)
     policy.require(request.user, "profiles.view_position", found)
-    return render(request, "profiles/position.html", {"position": found})
+    context = {
+        "position": found,
+        "may_edit": policy.can(request.user, "profiles.edit_position", found),
+        "may_withdraw": policy.can(request.user, "profiles.withdraw_position", found),
+    }
+    return render(request, "profiles/position.html", context)
 
 
+@readable("profiles.view")
 def document(request: HttpRequest, slug: str) -> HttpResponse:
     """A national document as its audience reads it: its facts and its passages."""
     found = get_object_or_404(Document.objects.select_related("owner"), slug=slug, owner__isnull=False)
@@ -186,10 +198,97 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
         "national": NationalDocument.objects.filter(document=found).prefetch_related("items").first(),
         "position": Position.objects.filter(document=found).first(),
         "passages": found.passages.order_by("order"),
+        # A position's document changes with its position.
+        "may_edit": policy.can(request.user, "profiles.edit_document", found),
+        "may_withdraw": policy.can(request.user, "profiles.withdraw_document", found),
     }
+    if context["position"] is not None:
+        context["may_edit"] = context["may_withdraw"] = False
     return render(request, "profiles/document.html", context)
 
 
+def _national(slug: str) -> NationalDocument:
+    return get_object_or_404(NationalDocument.objects.select_related("document__owner"), document__slug=slug)
+
+
+def _render_change(request: HttpRequest, form: Any, heading: str, button: str, back: str) -> HttpResponse:
+    context = {"form": form, "heading": heading, "button": button, "back": back}
+    return render(request, "profiles/change.html", context)
+
+
+@login_required
+def edit_document(request: HttpRequest, slug: str) -> HttpResponse:
+    national = _national(slug)
+    policy.require(request.user, "profiles.edit_document", national.document)
+    form = DocumentEditForm(posted(request), national=national)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_document(request.user, national, form.draft(), request=request)
+        except services.InvalidProfileInput as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, _("The national document was changed."))
+            return redirect("profiles:document", slug)
+    heading = _("Change the national document “%(title)s”") % {"title": national.document.title}
+    back = reverse("profiles:document", args=[slug])
+    return _render_change(request, form, heading, _("Save the changes"), back)
+
+
+@login_required
+def withdraw_document(request: HttpRequest, slug: str) -> HttpResponse:
+    national = _national(slug)
+    policy.require(request.user, "profiles.withdraw_document", national.document)
+    form = WithdrawForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_document(request.user, national, form.cleaned_data["reason"], request=request)
+        except services.InvalidProfileInput as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, _("The national document was withdrawn."))
+            return redirect("profiles:profile", national.document.owner.code)
+    heading = _("Withdraw the national document “%(title)s”") % {"title": national.document.title}
+    back = reverse("profiles:document", args=[slug])
+    return _render_change(request, form, heading, _("Withdraw it"), back)
+
+
+@login_required
+def edit_position(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Position.objects.select_related("owner", "document"), pk=pk)
+    policy.require(request.user, "profiles.edit_position", found)
+    form = PositionEditForm(posted(request), position=found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_position(request.user, found, form.draft(), request=request)
+        except services.InvalidProfileInput as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, _("The national position was changed."))
+            return redirect("profiles:position", pk)
+    heading = _("Change the national position “%(title)s”") % {"title": found.title}
+    back = reverse("profiles:position", args=[pk])
+    return _render_change(request, form, heading, _("Save the changes"), back)
+
+
+@login_required
+def withdraw_position(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Position.objects.select_related("owner", "document"), pk=pk)
+    policy.require(request.user, "profiles.withdraw_position", found)
+    form = WithdrawForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_position(request.user, found, form.cleaned_data["reason"], request=request)
+        except services.InvalidProfileInput as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, _("The national position was withdrawn."))
+            return redirect("profiles:profile", found.owner.code)
+    heading = _("Withdraw the national position “%(title)s”") % {"title": found.title}
+    back = reverse("profiles:position", args=[pk])
+    return _render_change(request, form, heading, _("Withdraw it"), back)
+
+
+@readable("profiles.view")
 def item(request: HttpRequest, code: str) -> HttpResponse:
     """The national positions and documents on one catalogue item, State by State."""
     policy.require(request.user, "profiles.view")
