@@ -12,7 +12,15 @@ from thiqa.lib.forms import ServiceErrorsMixin
 from thiqa.lib.languages import LANGUAGES
 from thiqa.library.models import Audience, Document
 from thiqa.profiles.models import MAX_TEXT, MAX_TITLE, NationalDocument, Position
-from thiqa.profiles.services import DOCUMENT_KINDS, MAX_REASON, DocumentDraft, PositionDraft, Sharing
+from thiqa.profiles.services import (
+    DOCUMENT_KINDS,
+    MAX_REASON,
+    DocumentDraft,
+    PositionDraft,
+    Sharing,
+    document_facts,
+    position_facts,
+)
 
 
 def item_codes(text: str) -> list[str]:
@@ -105,34 +113,16 @@ class PositionForm(SharingForm):
         return PositionDraft(data["subject"], data["title"], data["text"], self.sharing())
 
 
-def _sharing_initial(
-    issued_on: Any, language: str, audience: str, shared_with: Any, items: Any
-) -> dict[str, Any]:
-    return {
-        "issued_on": issued_on,
-        "language": language,
-        "audience": audience,
-        "shared_with": [p.code for p in shared_with],
-        "items": " ".join(i.code for i in items),
-    }
+def _initial(facts: dict[str, Any]) -> dict[str, Any]:
+    """A form's starting values from what the audit log records of a document or position."""
+    return {**facts, "issued_on": facts["date"], "items": " ".join(facts["items"])}
 
 
 class DocumentEditForm(DocumentForm):
     """The facts of a national document; its file stays (a new text is a new document)."""
 
     def __init__(self, *args: Any, national: NationalDocument, **kwargs: Any) -> None:
-        d = national.document
-        kwargs.setdefault(
-            "initial",
-            {
-                "kind": d.kind,
-                "title_en": d.title_en,
-                "title_ar": d.title_ar,
-                **_sharing_initial(
-                    d.issued_on, d.language, d.audience, d.audience_participants.all(), national.items.all()
-                ),
-            },
-        )
+        kwargs.setdefault("initial", _initial(document_facts(national)))
         super().__init__(*args, **kwargs)
         del self.fields["file"]
 
@@ -141,21 +131,7 @@ class PositionEditForm(PositionForm):
     """A national position's facts and text; its document, if any, stays."""
 
     def __init__(self, *args: Any, position: Position, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "initial",
-            {
-                "subject": position.subject,
-                "title": position.title,
-                "text": position.text,
-                **_sharing_initial(
-                    position.stated_on,
-                    position.language,
-                    position.audience,
-                    position.audience_participants.all(),
-                    position.items.all(),
-                ),
-            },
-        )
+        kwargs.setdefault("initial", _initial(position_facts(position)))
         super().__init__(*args, **kwargs)
         del self.fields["file"]
 

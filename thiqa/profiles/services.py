@@ -301,7 +301,9 @@ def _sharing_facts(
     }
 
 
-def _document_facts(national: NationalDocument) -> dict[str, Any]:
+def document_facts(national: NationalDocument) -> dict[str, Any]:
+    """What a change of a national document may change, as the audit log keeps it (and as
+    the change form starts from)."""
     d = national.document
     return {
         "kind": d.kind,
@@ -313,7 +315,8 @@ def _document_facts(national: NationalDocument) -> dict[str, Any]:
     }
 
 
-def _position_facts(position: Position) -> dict[str, Any]:
+def position_facts(position: Position) -> dict[str, Any]:
+    """What a change of a national position may change, as the audit log keeps it."""
     return {
         "subject": position.subject,
         "title": position.title,
@@ -363,13 +366,13 @@ def edit_document(
     with transaction.atomic():
         national = _locked_document(national)
         policy.require(user, "profiles.edit_document", national.document)  # not withdrawn meanwhile
-        before = _document_facts(national)
+        before = document_facts(national)
         ownership = _ownership(national.document.owner, draft.kind, draft.sharing, checked)
         library.update_national(
             national.document, ownership, (draft.title_en.strip(), draft.title_ar.strip())
         )
         national.items.set(checked.items)
-        changes = _changes(before, _document_facts(national))
+        changes = _changes(before, document_facts(national))
         if changes:
             record(
                 "profiles.document_changed",
@@ -425,7 +428,7 @@ def edit_position(
                 Position.objects.select_for_update().select_related("owner", "document").get(pk=position.pk)
             )
             policy.require(user, "profiles.edit_position", position)
-            before = _position_facts(position)
+            before = position_facts(position)
             position.subject, position.title, position.text = (
                 draft.subject,
                 draft.title.strip(),
@@ -442,7 +445,7 @@ def edit_position(
                 library.update_national(
                     position.document, _ownership(position.owner, kind, draft.sharing, checked), titles
                 )
-            changes = _changes(before, _position_facts(position))
+            changes = _changes(before, position_facts(position))
             if changes:
                 record(
                     "profiles.position_changed",

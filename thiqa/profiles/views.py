@@ -2,6 +2,8 @@
 the national documents and positions (recording, reading, changing and withdrawing them), and
 the positions and documents on one catalogue item."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +28,21 @@ from thiqa.reporting import exports
 from thiqa.reporting.instruments import all_instruments
 
 MAX_COMPARED = 3
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change page: what saving does with the valid form, the message and page after it,
+    and the page's heading, button and way back."""
+
+    save: Callable[[Any], object]
+    done: str
+    after: str
+    heading: str
+    button: str
+    back: str
+
+
 GCA = "gca-self-assessment"
 
 
@@ -178,7 +195,7 @@ def record_position(request: HttpRequest, code: str) -> HttpResponse:
 
 @readable("profiles.view")
 def position(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Position.objects.select_related("owner", "document"), pk=pk)
+    found = _position(pk)
     policy.require(request.user, "profiles.view_position", found)
     context = {
         "position": found,
@@ -211,8 +228,18 @@ def _national(slug: str) -> NationalDocument:
     return get_object_or_404(NationalDocument.objects.select_related("document__owner"), document__slug=slug)
 
 
-def _render_change(request: HttpRequest, form: Any, heading: str, button: str, back: str) -> HttpResponse:
-    context = {"form": form, "heading": heading, "button": button, "back": back}
+def _change_page(request: HttpRequest, form: Any, change: Change) -> HttpResponse:
+    """The page of one change (an edit or a withdrawal): the service runs on a valid form, its
+    errors are shown beside their fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            change.save(form)
+        except services.InvalidProfileInput as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, change.done)
+            return redirect(change.after)
+    context = {"form": form, "heading": change.heading, "button": change.button, "back": change.back}
     return render(request, "profiles/change.html", context)
 
 
@@ -220,72 +247,68 @@ def _render_change(request: HttpRequest, form: Any, heading: str, button: str, b
 def edit_document(request: HttpRequest, slug: str) -> HttpResponse:
     national = _national(slug)
     policy.require(request.user, "profiles.edit_document", national.document)
-    form = DocumentEditForm(posted(request), national=national)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_document(request.user, national, form.draft(), request=request)
-        except services.InvalidProfileInput as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The national document was changed."))
-            return redirect("profiles:document", slug)
-    heading = _("Change the national document “%(title)s”") % {"title": national.document.title}
-    back = reverse("profiles:document", args=[slug])
-    return _render_change(request, form, heading, _("Save the changes"), back)
+    change = Change(
+        save=lambda form: services.edit_document(request.user, national, form.draft(), request=request),
+        done=_("The national document was changed."),
+        after=reverse("profiles:document", args=[slug]),
+        heading=_("Change the national document “%(title)s”") % {"title": national.document.title},
+        button=_("Save the changes"),
+        back=reverse("profiles:document", args=[slug]),
+    )
+    return _change_page(request, DocumentEditForm(posted(request), national=national), change)
 
 
 @login_required
 def withdraw_document(request: HttpRequest, slug: str) -> HttpResponse:
     national = _national(slug)
     policy.require(request.user, "profiles.withdraw_document", national.document)
-    form = WithdrawForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_document(request.user, national, form.cleaned_data["reason"], request=request)
-        except services.InvalidProfileInput as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The national document was withdrawn."))
-            return redirect("profiles:profile", national.document.owner.code)
-    heading = _("Withdraw the national document “%(title)s”") % {"title": national.document.title}
-    back = reverse("profiles:document", args=[slug])
-    return _render_change(request, form, heading, _("Withdraw it"), back)
+    change = Change(
+        save=lambda form: services.withdraw_document(
+            request.user, national, form.cleaned_data["reason"], request=request
+        ),
+        done=_("The national document was withdrawn."),
+        after=reverse("profiles:profile", args=[national.document.owner.code]),
+        heading=_("Withdraw the national document “%(title)s”") % {"title": national.document.title},
+        button=_("Withdraw it"),
+        back=reverse("profiles:document", args=[slug]),
+    )
+    return _change_page(request, WithdrawForm(posted(request)), change)
+
+
+def _position(pk: int) -> Position:
+    return get_object_or_404(Position.objects.select_related("owner", "document"), pk=pk)
 
 
 @login_required
 def edit_position(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Position.objects.select_related("owner", "document"), pk=pk)
+    found = _position(pk)
     policy.require(request.user, "profiles.edit_position", found)
-    form = PositionEditForm(posted(request), position=found)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_position(request.user, found, form.draft(), request=request)
-        except services.InvalidProfileInput as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The national position was changed."))
-            return redirect("profiles:position", pk)
-    heading = _("Change the national position “%(title)s”") % {"title": found.title}
-    back = reverse("profiles:position", args=[pk])
-    return _render_change(request, form, heading, _("Save the changes"), back)
+    change = Change(
+        save=lambda form: services.edit_position(request.user, found, form.draft(), request=request),
+        done=_("The national position was changed."),
+        after=reverse("profiles:position", args=[pk]),
+        heading=_("Change the national position “%(title)s”") % {"title": found.title},
+        button=_("Save the changes"),
+        back=reverse("profiles:position", args=[pk]),
+    )
+    return _change_page(request, PositionEditForm(posted(request), position=found), change)
 
 
 @login_required
 def withdraw_position(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Position.objects.select_related("owner", "document"), pk=pk)
+    found = _position(pk)
     policy.require(request.user, "profiles.withdraw_position", found)
-    form = WithdrawForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_position(request.user, found, form.cleaned_data["reason"], request=request)
-        except services.InvalidProfileInput as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The national position was withdrawn."))
-            return redirect("profiles:profile", found.owner.code)
-    heading = _("Withdraw the national position “%(title)s”") % {"title": found.title}
-    back = reverse("profiles:position", args=[pk])
-    return _render_change(request, form, heading, _("Withdraw it"), back)
+    change = Change(
+        save=lambda form: services.withdraw_position(
+            request.user, found, form.cleaned_data["reason"], request=request
+        ),
+        done=_("The national position was withdrawn."),
+        after=reverse("profiles:profile", args=[found.owner.code]),
+        heading=_("Withdraw the national position “%(title)s”") % {"title": found.title},
+        button=_("Withdraw it"),
+        back=reverse("profiles:position", args=[pk]),
+    )
+    return _change_page(request, WithdrawForm(posted(request)), change)
 
 
 @readable("profiles.view")

@@ -12,17 +12,9 @@ from thiqa.accounts.models import Participant
 from thiqa.glossary import services as glossary
 from thiqa.glossary.models import GlossaryTerm
 from thiqa.profiles import standing
-from thiqa.profiles.tests.helpers import bearer, people, signed_in
+from thiqa.profiles.tests.helpers import READERS, bearer, people, signed_in
 
 pytestmark = pytest.mark.usefixtures("catalogue")
-
-# Who reads each of Egypt's submitted terms in its profile (Kenya is the chosen participant).
-READERS = {
-    "public": {"secretariat", "focal_point", "member", "observer", "other", "chosen", "anonymous"},
-    "community": {"secretariat", "focal_point", "member", "observer", "other", "chosen"},
-    "chosen": {"secretariat", "focal_point", "member", "observer", "chosen"},
-    "secretariat": {"secretariat", "focal_point", "member", "observer"},
-}
 
 
 @pytest.fixture
