@@ -28,15 +28,10 @@ def _page_facts(preview: exchange.ImportPreview | None) -> dict[str, Any]:
 @login_required
 def import_contacts(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "directory.import")
-    flow = imports.ImportFlow(
+    flow = imports.ImportFlow.of(
+        exchange,
         template="directory/import.html",
         done="directory:index",
-        max_bytes=exchange.MAX_BYTES,
-        preview=exchange.preview,
-        apply=exchange.apply,
-        summary=exchange.summary,
-        sign=exchange.sign_content,
-        unsign=exchange.unsign_content,
         refused=ServiceError,
         choose_file=_("Choose a CSV file to check."),
         nothing_to_import=_("There is nothing to import: every row is already published as it is."),

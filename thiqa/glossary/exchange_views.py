@@ -26,15 +26,10 @@ def _page_facts(checked: exchange.ImportPreview | None) -> dict[str, Any]:
 @login_required
 def import_file(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "glossary.import")
-    flow = imports.ImportFlow(
+    flow = imports.ImportFlow.of(
+        exchange,
         template="glossary/import.html",
         done="glossary:index",
-        max_bytes=exchange.MAX_BYTES,
-        preview=exchange.preview,
-        apply=exchange.apply,
-        summary=exchange.summary,
-        sign=exchange.sign_content,
-        unsign=exchange.unsign_content,
         refused=ServiceError,
         choose_file=_("Choose a TBX or CSV file to check."),
         nothing_to_import=_("There is nothing to import: every concept and term is already here."),

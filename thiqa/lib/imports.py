@@ -140,6 +140,20 @@ class ImportFlow:
     nothing_to_import: str
     context: Callable[[Any], dict[str, Any]]  # the page's own facts, for a preview or None
 
+    @classmethod
+    def of(cls, exchange: Any, **page: Any) -> "ImportFlow":
+        """The flow of a room's exchange module (``preview``, ``apply``, ``summary``,
+        ``sign_content``, ``unsign_content``, ``MAX_BYTES``) and its page's own settings."""
+        return cls(
+            max_bytes=exchange.MAX_BYTES,
+            preview=exchange.preview,
+            apply=exchange.apply,
+            summary=exchange.summary,
+            sign=exchange.sign_content,
+            unsign=exchange.unsign_content,
+            **page,
+        )
+
 
 def _token_limit() -> int | None:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
