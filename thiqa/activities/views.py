@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,13 +36,20 @@ def index(request: HttpRequest) -> HttpResponse:
     """The repository: every activity the person may see, filtered and searched."""
     policy.require(request.user, "activities.view")
     form = FilterForm(request.GET or None)
-    try:
-        found = listing.filtered(request.user, form.filters())
-    except wordsearch.QueryError as exc:
-        form.add_error("q", str(exc))
-        found = Activity.objects.none()
+    found = _filtered(request, form, form.filters())
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "activities/index.html", {"form": form, "page": page, **_tools(request)})
+
+
+def _filtered(request: HttpRequest, form: FilterForm, filters: listing.Filters) -> QuerySet[Activity]:
+    """The activities the person may see under ``filters``; a search that cannot run shows
+    its reason beside the search field."""
+    found, error = wordsearch.searched(
+        lambda: listing.filtered(request.user, filters), Activity.objects.none()
+    )
+    if error:
+        form.add_error("q", error)
+    return found
 
 
 def _tools(request: HttpRequest) -> dict[str, bool]:
@@ -70,11 +78,7 @@ def _month_context(
     filters.when = "all"
     if group is not None:
         filters.group = group.code
-    try:
-        found = listing.filtered(request.user, filters)
-    except wordsearch.QueryError as exc:
-        form.add_error("q", str(exc))
-        found = Activity.objects.none()
+    found = _filtered(request, form, filters)
     year, number = _chosen_month(request)
     query = request.GET.copy()
     for name in ("year", "month", "page"):

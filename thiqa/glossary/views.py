@@ -26,11 +26,8 @@ def index(request: HttpRequest) -> HttpResponse:
     """The concepts the visitor may read, searched."""
     policy.require(request.user, "glossary.view")
     q, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
-    error = ""
-    try:
-        found = listing.concepts(request.user, q, status if status in Concept.Status.values else "")
-    except wordsearch.QueryError as exc:
-        found, error = [], str(exc)
+    chosen = status if status in Concept.Status.values else ""
+    found, error = wordsearch.searched(lambda: listing.concepts(request.user, q, chosen), [])
     user = request.user
     return render(
         request,
@@ -84,11 +81,7 @@ def terms(request: HttpRequest) -> HttpResponse:
         status=request.GET.get("status", "").strip(),
         concept=request.GET.get("concept", "").strip(),
     )
-    error = ""
-    try:
-        found = listing.terms(request.user, filters)
-    except wordsearch.QueryError as exc:
-        found, error = [], str(exc)
+    found, error = wordsearch.searched(lambda: listing.terms(request.user, filters), [])
     return render(
         request,
         "glossary/terms.html",
