@@ -25,6 +25,7 @@ from thiqa.activities.models import SHARED_LABELS, Activity
 from thiqa.catalogue.parameters import MissingParameter
 from thiqa.lib import wordsearch
 from thiqa.lib.charts import bar_chart
+from thiqa.lib.forms import save_valid
 from thiqa.lib.http import posted
 
 PAGE_SIZE = 50
@@ -120,14 +121,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "activities.create")
     form = ActivityForm(posted(request), user=request.user, initial={"tlp": "GREEN", "time_zone": "UTC"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.create(request.user, form.draft(), request=request)
-        except services.InvalidActivity as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The activity was recorded."))
-            return redirect("activities:detail", activity.pk)
+    saved, activity = save_valid(
+        request,
+        form,
+        lambda: services.create(request.user, form.draft(), request=request),
+        _("The activity was recorded."),
+        (services.InvalidActivity,),
+    )
+    if saved:
+        return redirect("activities:detail", activity.pk)
     return render(request, "activities/form.html", {"form": form, "activity": None})
 
 
