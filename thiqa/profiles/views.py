@@ -19,6 +19,7 @@ from thiqa.accounts.models import Participant
 from thiqa.catalogue.access import readable
 from thiqa.catalogue.models import Item
 from thiqa.lib.charts import bar_chart, line_chart
+from thiqa.lib.forms import save_valid
 from thiqa.lib.http import posted
 from thiqa.library.models import Document
 from thiqa.profiles import services, standing
@@ -162,16 +163,17 @@ def add_document(request: HttpRequest, code: str) -> HttpResponse:
     participant = _participant(code)
     policy.require(request.user, "profiles.add_document", participant)
     form = DocumentForm(posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_document(
-                request.user, participant, form.cleaned_data["file"], form.draft(), request=request
-            )
-        except services.InvalidProfileInput as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The national document was added."))
-            return redirect("profiles:profile", participant.code)
+    saved, _added = save_valid(
+        request,
+        form,
+        lambda: services.add_document(
+            request.user, participant, form.cleaned_data["file"], form.draft(), request=request
+        ),
+        _("The national document was added."),
+        (services.InvalidProfileInput,),
+    )
+    if saved:
+        return redirect("profiles:profile", participant.code)
     return render(request, "profiles/document_form.html", {"form": form, "participant": participant})
 
 
@@ -180,16 +182,17 @@ def record_position(request: HttpRequest, code: str) -> HttpResponse:
     participant = _participant(code)
     policy.require(request.user, "profiles.record_position", participant)
     form = PositionForm(posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            position = services.record_position(
-                request.user, participant, form.draft(), form.cleaned_data.get("file"), request=request
-            )
-        except services.InvalidProfileInput as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The national position was recorded."))
-            return redirect("profiles:position", position.pk)
+    saved, position = save_valid(
+        request,
+        form,
+        lambda: services.record_position(
+            request.user, participant, form.draft(), form.cleaned_data.get("file"), request=request
+        ),
+        _("The national position was recorded."),
+        (services.InvalidProfileInput,),
+    )
+    if saved:
+        return redirect("profiles:position", position.pk)
     return render(request, "profiles/position_form.html", {"form": form, "participant": participant})
 
 
@@ -231,14 +234,11 @@ def _national(slug: str) -> NationalDocument:
 def _change_page(request: HttpRequest, form: Any, change: Change) -> HttpResponse:
     """The page of one change (an edit or a withdrawal): the service runs on a valid form, its
     errors are shown beside their fields."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            change.save(form)
-        except services.InvalidProfileInput as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, change.done)
-            return redirect(change.after)
+    saved, _result = save_valid(
+        request, form, lambda: change.save(form), change.done, (services.InvalidProfileInput,)
+    )
+    if saved:
+        return redirect(change.after)
     context = {"form": form, "heading": change.heading, "button": change.button, "back": change.back}
     return render(request, "profiles/change.html", context)
 
