@@ -11,7 +11,8 @@ from thiqa.catalogue.models import Item
 from thiqa.directory.models import Contact
 from thiqa.messaging.models import Message
 from thiqa.reporting.models import Response
-from thiqa.urls import handler403, handler404, handler500, urlpatterns as thiqa_urlpatterns
+from thiqa.urls import handler403, handler404, handler500
+from thiqa.urls import urlpatterns as thiqa_urlpatterns
 
 __all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
 
@@ -22,7 +23,9 @@ def _rows(rows: Any) -> JsonResponse:
 
 def inbox(request: HttpRequest) -> JsonResponse:
     """The latest messages, as the inbox lists them (a page of 25)."""
-    return _rows(Message.objects.order_by("-created_at").values("id", "kind", "tlp", "subject", "created_at")[:25])
+    return _rows(
+        Message.objects.order_by("-created_at").values("id", "kind", "tlp", "subject", "created_at")[:25]
+    )
 
 
 def directory(request: HttpRequest) -> JsonResponse:

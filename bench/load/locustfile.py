@@ -20,7 +20,10 @@ class Person(HttpUser):
     wait_time = between(0.5, 1.5)
 
     def on_start(self) -> None:
-        self.page = {**PROXY, "Cookie": f"{os.environ['THIQA_LOAD_COOKIE']}={os.environ['THIQA_LOAD_SESSION']}"}
+        self.page = {
+            **PROXY,
+            "Cookie": f"{os.environ['THIQA_LOAD_COOKIE']}={os.environ['THIQA_LOAD_SESSION']}",
+        }
         self.api = {**PROXY, "Authorization": f"Bearer {os.environ['THIQA_LOAD_TOKEN']}"}
         self.cycle = os.environ["THIQA_LOAD_CYCLE"]
 

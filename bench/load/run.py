@@ -90,14 +90,18 @@ def _free_port() -> int:
 
 
 def _run(command: list[str], env: dict[str, str], timeout: float) -> str:
-    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    done = subprocess.run(  # noqa: S603  (our own interpreter running our own code)
+        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
     if done.returncode:
         sys.exit(f"{' '.join(command)} failed:\n{done.stderr[-4000:]}")
     return done.stdout
 
 
 def _wait_until_serving(port: int, server: subprocess.Popen) -> None:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz/live", headers={"X-Forwarded-Proto": "https"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/healthz/live", headers={"X-Forwarded-Proto": "https"}
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -134,7 +138,8 @@ def report(stats: dict[str, dict], seconds: int, users: int) -> bool:
             f"{name:<24}{count:>7}{float(row['Requests/s']):>8.1f}{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}"
             f"{failures / max(count, 1):>8.1%}{(twin or {}).get('95%', ''):>10}{ratio:>11}"
         )
-    print(f"\nno error: {'yes' if clean else 'NO'}; every p95 within 3x of its bare view: {'yes' if within else 'NO'}")
+    verdict = f"no error: {'yes' if clean else 'NO'}; every p95 within 3x of its bare view: "
+    print(f"\n{verdict}{'yes' if within else 'NO'}")
     return clean
 
 
@@ -168,15 +173,15 @@ def main() -> None:
         _run([*thiqa, "demo", "--no-serve"], {**common, "THIQA_PROFILE": "demo"}, 900)
         _run([*thiqa, "collectstatic", "--noinput", "-v", "0"], production, 300)
         prepared = json.loads(_run([sys.executable, str(HERE / "run.py"), "--prepare"], production, 120))
-        server = subprocess.Popen([*thiqa, "serve", "--bind", f"127.0.0.1:{port}", "--no-mail-receiver"],
-                                  cwd=REPO, env=production, stdout=subprocess.DEVNULL)  # fmt: skip
+        serve = [*thiqa, "serve", "--bind", f"127.0.0.1:{port}", "--no-mail-receiver"]
+        server = subprocess.Popen(serve, cwd=REPO, env=production, stdout=subprocess.DEVNULL)  # noqa: S603
         _wait_until_serving(port, server)
         stats_prefix = data_dir / "locust"
         users = {**common, "THIQA_LOAD_COOKIE": prepared["cookie"], "THIQA_LOAD_SESSION": prepared["session"],
                  "THIQA_LOAD_TOKEN": prepared["token"], "THIQA_LOAD_CYCLE": str(prepared["cycle"]),
                  "THIQA_LOAD_TAXII": os.environ.get("THIQA_LOAD_TAXII", "")}  # fmt: skip
         print(f"running {options.users} users for {options.seconds} s...", flush=True)
-        subprocess.run(
+        subprocess.run(  # noqa: S603
             [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
              "-u", str(options.users), "-r", str(max(1, options.users // 10)), "-t", f"{options.seconds}s",
              "--stop-timeout", "10", "--host", f"http://127.0.0.1:{port}", "--csv", str(stats_prefix),

@@ -174,7 +174,10 @@ def store(file: Checked) -> None:
         temporary.unlink(missing_ok=True)
         if exc.errno in NO_ROOM:
             raise StorageFull(
-                _("“%(name)s” could not be stored: the server has no room for it at the moment. Nothing was saved; try again later.")
+                _(
+                    "“%(name)s” could not be stored: the server has no room for it at the moment. "
+                    "Nothing was saved; try again later."
+                )
                 % {"name": file.filename}
             ) from exc
         raise

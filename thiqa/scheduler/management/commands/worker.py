@@ -64,6 +64,7 @@ class ThiqaWorker(Worker):
                 return
             except CONNECTION_LOST as exc:
                 logger.warning("lost the database (%s); waiting for it", _first_line(exc))
+                self.startup_delay = False  # a restart of the loop, not of the worker
                 self.wait_for_database()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
