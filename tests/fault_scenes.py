@@ -29,7 +29,7 @@ from typing import Any
 GROUP = "FAULTS"
 GROUP_SIZE = 20  # participants, each with one technical contact
 ROUND_CONTACTS = 300  # further technical contacts, of one participant outside the group
-ATTACHMENT_BYTES = 600_000
+ATTACHMENT_BYTES = 120_000
 
 
 def _setup() -> dict[str, Any]:
@@ -143,7 +143,7 @@ def _submit(token: str, response_id: str, language: str) -> dict[str, Any]:
 
 
 def _attach(token: str, recipient: str) -> dict[str, Any]:
-    content = base64.b64encode(b"198.51.100.9\n" * (ATTACHMENT_BYTES // 13)).decode()
+    content = base64.b64encode(b"log line\n" * (ATTACHMENT_BYTES // 9)).decode()
     payload = message({"participants": [recipient], "roles": ["technical"]}, [
         {"filename": "hosts.txt", "content_base64": content}
     ])  # fmt: skip

@@ -376,7 +376,7 @@ def test_a_full_disk_while_storing_an_attachment_keeps_nothing_and_says_so(platf
     attachments = platform.data_dir / "attachments"
     before = sorted(p.name for p in attachments.rglob("*")) if attachments.exists() else []
 
-    answer = platform.scene("attach", token, "P00", "200000")
+    answer = platform.scene("attach", token, "P00", "60000")
 
     assert answer["status"] == 422, answer
     problem = json.loads(answer["body"])

@@ -98,20 +98,23 @@ def _run(command: list[str], env: dict[str, str], timeout: float) -> str:
     return done.stdout
 
 
-def _wait_until_serving(port: int, server: subprocess.Popen) -> None:
+def _wait_until_serving(port: int, server: subprocess.Popen, limit: float = 600) -> None:
+    """Until the web processes answer (each loads Django on its first request: slow on a
+    busy machine)."""
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/healthz/live", headers={"X-Forwarded-Proto": "https"}
     )
-    deadline = time.monotonic() + 120
+    deadline, last = time.monotonic() + limit, ""
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit("thiqa serve exited before it answered")
         try:
-            with urllib.request.urlopen(request, timeout=2):  # noqa: S310 (loopback)
+            with urllib.request.urlopen(request, timeout=5):  # noqa: S310 (loopback)
                 return
-        except OSError:
-            time.sleep(0.5)
-    sys.exit("thiqa serve did not answer within 120 s")
+        except OSError as exc:
+            last = str(exc)
+            time.sleep(1)
+    sys.exit(f"thiqa serve did not answer within {limit:.0f} s: {last}")
 
 
 def _stats(path: Path) -> dict[str, dict[str, float]]:
