@@ -113,23 +113,9 @@ def _timed(request: Callable[[], Any]) -> dict[str, Any]:
 
 
 def message(to: dict[str, Any], attachments: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return {
-        "type": "incident_notification",
-        "tlp": "AMBER",
-        "subject": "Botnet C2 hosted in your network",
-        "body": "Please take down the C2 server.",
-        "to": to,
-        "fields": {
-            "detected_at": "2026-11-30T06:00Z",
-            "sectors": ["digital-infrastructure"],
-            "national_severity": "High",
-            "severity": "3",
-            "incident_status": "ongoing",
-            "impact": "C2 traffic from 2,000 hosts.",
-            "indicators": ["198.51.100.9"],
-        },
-        "attachments": attachments or [],
-    }
+    from thiqa.messaging.tests.test_api import payload
+
+    return payload(to=to, attachments=attachments or [], acknowledge_within_hours=None)
 
 
 def _send(token: str) -> dict[str, Any]:

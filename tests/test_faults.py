@@ -31,7 +31,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from conftest import SmtpSink, free_port, thiqa_environment
+from conftest import SmtpSink, Workers, free_port, thiqa_environment
 from tests.fault_scenes import GROUP_SIZE
 from tests.private_postgres import PrivatePostgres, binaries
 
@@ -149,25 +149,8 @@ def platform(private_pg: PrivatePostgres, template) -> Iterator[Platform]:
 
 
 @pytest.fixture
-def start_worker(platform: Platform, tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen]]:
-    started: list[subprocess.Popen] = []
-
-    def start() -> subprocess.Popen:
-        log_path = tmp_path / f"worker-{len(started)}.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "thiqa.cli", "worker"],
-                cwd=REPO, env=platform.env(MAIL_LEASE_SECONDS=LEASE), stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        process.log = log_path  # type: ignore[attr-defined]
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+def start_worker(platform: Platform, workers: Workers) -> Callable[[], subprocess.Popen]:
+    return lambda: workers.start(platform.env(MAIL_LEASE_SECONDS=LEASE))
 
 
 def log_of(process: subprocess.Popen) -> str:
@@ -356,7 +339,6 @@ def test_postgres_restarted_mid_submission_keeps_the_draft_and_the_resubmission_
         outage_s=OUTAGE,
         first_attempt="503 in Arabic with Retry-After, draft kept as it was",
         person_resubmits=1,
-        resubmission_s=again["seconds"],
     )
 
 

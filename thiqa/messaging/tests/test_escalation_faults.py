@@ -9,10 +9,9 @@ The tests assert outcomes, never durations; they poll with generous timeouts.
 import json
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,28 +65,9 @@ def overdue(focal_point, participant) -> dict:
 
 
 @pytest.fixture
-def start_worker(process_env, smtp_sink, tmp_path) -> Iterator[Callable[[], subprocess.Popen]]:
-    started: list[subprocess.Popen] = []
-
-    def start() -> subprocess.Popen:
-        log_path = tmp_path / f"worker-{len(started)}.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "thiqa.cli", "worker"],
-                cwd=REPO,
-                env=process_env(SMTP_URL=f"smtp://127.0.0.1:{smtp_sink.port}", MAIL_LEASE_SECONDS="1"),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        process.log = log_path  # type: ignore[attr-defined]
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+def start_worker(process_env, smtp_sink, workers) -> Callable[[], subprocess.Popen]:
+    env = process_env(SMTP_URL=f"smtp://127.0.0.1:{smtp_sink.port}", MAIL_LEASE_SECONDS="1")
+    return lambda: workers.start(env)
 
 
 def escalated() -> int:
