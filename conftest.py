@@ -3,10 +3,13 @@
 import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -255,6 +258,41 @@ def thiqa_environment(data_dir: str, database_url: str, **thiqa: str) -> dict[st
     )
     env.update({f"THIQA_{name}": value for name, value in thiqa.items()})
     return env
+
+
+class Workers:
+    """``thiqa worker`` processes a test starts, each logging into its own file of ``folder``
+    (``process.log``); whatever is still running at the end is killed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.started = folder, []
+
+    def start(self, env: dict[str, str], *args: str) -> subprocess.Popen:
+        log_path = self.folder / f"worker-{len(self.started)}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(  # noqa: S603  (our own interpreter running Thiqa)
+                [sys.executable, "-m", "thiqa.cli", "worker", *args],
+                cwd=Path(__file__).resolve().parent,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        process.log = log_path  # type: ignore[attr-defined]
+        self.started.append(process)
+        return process
+
+    def kill_all(self) -> None:
+        for process in self.started:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[Workers]:
+    started = Workers(tmp_path)
+    yield started
+    started.kill_all()
 
 
 @pytest.fixture

@@ -36,3 +36,4 @@ urlpatterns = [
 
 handler403 = "thiqa.views.forbidden"
 handler404 = "thiqa.views.not_found"
+handler500 = "thiqa.views.server_error"

@@ -222,8 +222,12 @@ def _terms(subject: str, body: str, fields: dict[str, Any]) -> str:
 
 
 def _attach(message: Message, uploads: list[files.Checked], label: str) -> None:
-    for upload in uploads:
-        files.store(upload)
+    """Store the files and their rows; a full disk is the sender's error to read (raised
+    inside the message's transaction, so nothing of the message is kept)."""
+    try:
+        files.store_all(uploads)
+    except files.StorageFull as exc:
+        raise InvalidMessage({"attachments": [str(exc)]}) from exc
     _add_attachments(message, [(upload, label) for upload in uploads])
 
 
