@@ -7,4 +7,8 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
-        from thiqa.incidents import rules  # noqa: F401  (policy rules)
+        from thiqa.incidents import links, rules  # noqa: F401  (policy rules, links on messages)
+        from thiqa.incidents.scales import NATIONAL_SCALES
+        from thiqa.messaging.kinds import provide_national_scales
+
+        provide_national_scales(NATIONAL_SCALES)
