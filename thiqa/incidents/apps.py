@@ -7,8 +7,4 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
-        from thiqa.incidents import links, rules  # noqa: F401  (policy rules, links on messages)
-        from thiqa.incidents.scales import NATIONAL_SCALES
-        from thiqa.messaging.kinds import provide_national_scales
-
-        provide_national_scales(NATIONAL_SCALES)
+        from thiqa.incidents import demo_data, links, rules, scales  # noqa: F401  (demo, links on messages, policy rules, the national levels messaging offers)

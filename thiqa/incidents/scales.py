@@ -19,7 +19,7 @@ from thiqa.accounts.services import InvalidInput
 from thiqa.audit.services import record as audit
 from thiqa.incidents.models import COMMON_LEVELS, MAX_LEVEL_NAME, Scale, ScaleLevel
 from thiqa.lib.languages import is_language
-from thiqa.messaging.kinds import NationalLevel, NationalScales
+from thiqa.messaging.kinds import NationalLevel, NationalScales, provide_national_scales
 
 MAX_NAME = 200
 MAX_DESCRIPTION = 5_000
@@ -200,4 +200,4 @@ def describe_level(value: str) -> str | None:
     }
 
 
-NATIONAL_SCALES = NationalScales(levels=offered_levels, describe=describe_level)
+provide_national_scales(NationalScales(levels=offered_levels, describe=describe_level))

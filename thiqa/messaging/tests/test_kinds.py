@@ -16,6 +16,7 @@ def test_every_type_acts_under_catalogue_items_that_exist(catalogue):
     assert {k.code for k in kinds.sendable()} == {
         "consultation_request",
         "incident_notification",
+        "early_warning",
         "assistance_request",
         "vulnerability_notification",
         "advance_notice",
