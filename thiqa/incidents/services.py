@@ -508,7 +508,7 @@ def _personal_circle(message: Message, recipients: list[Any]) -> list[User]:
 # --- early warning -----------------------------------------------------------------------------
 
 EARLY_WARNING = "early_warning"
-ALERT_ROLES = ["technical", "policy"]
+ALERT_ROLES = ["technical"]  # escalating to the policy contact, then the secretariat
 
 
 def raise_alert(

@@ -63,8 +63,8 @@ def _by_region(incidents: list[Incident]) -> list[Row]:
     """Each incident counts once in every region of its owner and affected participants."""
     counts: Counter[str] = Counter()
     for incident in incidents:
-        found = {region_of(p.code) for p in [incident.participant, *incident.affected.all()]}
-        counts.update(r.code for r in found if r is not None)
+        found = (region_of(p.code) for p in [incident.participant, *incident.affected.all()])
+        counts.update({r.code for r in found if r is not None})
     return [Row(r.code, r.label, counts[r.code]) for r in regions().values() if counts[r.code]]
 
 
