@@ -19,6 +19,7 @@ urlpatterns = [
     path("directory/", include("thiqa.directory.urls")),
     path("checks/", include("thiqa.checks.urls")),
     path("messages/", include("thiqa.messaging.urls")),
+    path("incidents/", include("thiqa.incidents.urls")),
     # The national profile absorbed reporting's page per participant.
     path(
         "reporting/participants/<slug:code>/",

@@ -17,6 +17,7 @@ NAVIGATION = [
     (_("Directory"), "directory:index", "directory.view", ""),
     (_("Checks"), "checks:rounds", "checks.list", ""),
     (_("Messages"), "messaging:inbox", "messaging.view", "messaging.unread"),
+    (_("Incidents"), "incidents:list", "incidents.view", ""),
     (_("Reporting"), "reporting:cycles", "reporting.view", ""),
     (_("Partnerships"), "partnerships:index", "partnerships.view", ""),
     (_("Capacity building"), "capacity:index", "capacity.view", "capacity.waiting"),
