@@ -260,6 +260,17 @@ def thiqa_environment(data_dir: str, database_url: str, **thiqa: str) -> dict[st
     return env
 
 
+def wait_for(condition: Callable[[], bool], timeout: float = 120, every: float = 0.05) -> bool:
+    """Poll ``condition`` until it holds or ``timeout`` seconds pass (a limit, never an
+    expectation); the condition's last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return condition()
+
+
 class Workers:
     """``thiqa worker`` processes a test starts, each logging into its own file of ``folder``
     (``process.log``); whatever is still running at the end is killed."""

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from conftest import SmtpSink, Workers, free_port, thiqa_environment
+from conftest import SmtpSink, Workers, free_port, thiqa_environment, wait_for
 from tests.fault_scenes import GROUP_SIZE
 from tests.private_postgres import PrivatePostgres, binaries
 
@@ -44,15 +44,6 @@ pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="restarts PostgreSQL (a private server): runs in the PostgreSQL pass",
 )
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = WAIT, every: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return condition()
 
 
 def cost(fault: str, **figures: object) -> None:

@@ -19,7 +19,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from conftest import make_contact
+from conftest import make_contact, wait_for
 from thiqa.accounts.models import Participant
 from thiqa.audit.models import AuditEvent
 from thiqa.messaging import services
@@ -31,16 +31,7 @@ pytestmark = pytest.mark.usefixtures("catalogue")
 
 REPO = Path(__file__).resolve().parents[3]
 PARTICIPANTS = 150
-WAIT = 150  # seconds: a limit for polling (the sweep runs every minute), never an expectation
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = WAIT, every: float = 0.02) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return condition()
+WAIT = 240  # seconds: a limit for polling (the sweep runs every minute), never an expectation
 
 
 @pytest.fixture
@@ -104,7 +95,7 @@ def test_a_worker_killed_mid_escalation_leaves_whole_steps_and_the_next_one_fini
     assert 0 < len(done_before) < PARTICIPANTS, "the kill did not land mid-sweep"
 
     second = start_worker()
-    assert wait_for(lambda: escalated() == PARTICIPANTS or second.poll() is not None), (
+    assert wait_for(lambda: escalated() == PARTICIPANTS or second.poll() is not None, WAIT), (
         second.log.read_text()  # type: ignore[attr-defined]
     )
     finished = time.monotonic()
@@ -114,7 +105,7 @@ def test_a_worker_killed_mid_escalation_leaves_whole_steps_and_the_next_one_fini
         with smtp_sink.lock:
             return Counter(r for e in smtp_sink.received for r in e.rcpt_tos if r in overdue["policy"])
 
-    assert wait_for(lambda: sum(policy_received().values()) >= PARTICIPANTS)
+    assert wait_for(lambda: sum(policy_received().values()) >= PARTICIPANTS, WAIT)
     time.sleep(1)  # a second copy, if any, would arrive now
     assert policy_received() == dict.fromkeys(overdue["policy"], 1)
     print(
