@@ -12,6 +12,7 @@ on it its personal circle.
 
 import uuid
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -145,13 +146,25 @@ class Incident(models.Model):
     )
     indicators = models.JSONField(_("indicators"), default=list)  # [{"type", "value"}], as messages
     cves = models.JSONField(_("related vulnerabilities"), default=list)  # ["CVE-2026-1234", ...]
-    items = models.ManyToManyField(Item, related_name="incidents", blank=True)
-    messages = models.ManyToManyField(Message, related_name="incidents", blank=True)
-    shared_participants = models.ManyToManyField(Participant, related_name="incidents_shared", blank=True)
-    shared_groups = models.ManyToManyField(ParticipantGroup, related_name="incidents_shared", blank=True)
-    named_users = models.ManyToManyField(User, related_name="incidents_named", blank=True)
+    items = models.ManyToManyField(
+        Item, related_name="incidents", blank=True, verbose_name=_("catalogue items")
+    )
+    messages = models.ManyToManyField(
+        Message, related_name="incidents", blank=True, verbose_name=_("linked messages")
+    )
+    shared_participants = models.ManyToManyField(
+        Participant, related_name="incidents_shared", blank=True, verbose_name=_("shared with participants")
+    )
+    shared_groups = models.ManyToManyField(
+        ParticipantGroup, related_name="incidents_shared", blank=True, verbose_name=_("shared with groups")
+    )
+    named_users = models.ManyToManyField(
+        User, related_name="incidents_named", blank=True, verbose_name=_("people named")
+    )
     # early warnings raised from this incident (messages of the ``early_warning`` type)
-    alerts = models.ManyToManyField(Message, related_name="alerted_incidents", blank=True)
+    alerts = models.ManyToManyField(
+        Message, related_name="alerted_incidents", blank=True, verbose_name=_("early warnings")
+    )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
 
@@ -207,3 +220,11 @@ class IncidentUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field as people read it (its name, translated)."""
+        try:
+            return str(Incident._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return self.field
