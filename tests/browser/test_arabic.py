@@ -17,6 +17,7 @@ from tests.browser.conftest import VIEWPORT, sign_in
 from thiqa.accounts.demo_data import DEMO_PASSWORD, load_groups, load_states
 from thiqa.accounts.models import Participant, User
 from thiqa.checks.models import CheckRound
+from thiqa.lib.tlp import TLP
 from thiqa.messaging.models import Message
 from thiqa.partnerships.models import Arrangement
 from thiqa.reporting import compilation
@@ -145,7 +146,7 @@ def demo_pages() -> dict[str, tuple[str, str, bool]]:
     secretariat = User.objects.get(email="secretariat@thiqa.example")
     gca = Cycle.objects.filter(instrument="gca-self-assessment").order_by("-opens_on", "-pk").first()
     compared = "&".join(f"p={s.participant.code}" for s in compilation.submissions(secretariat, gca)[:3])
-    notification = Message.objects.filter(kind="incident_notification", tlp="green", thread=None).first()
+    notification = Message.objects.filter(kind="incident_notification", tlp=TLP.GREEN, thread=None).first()
     check = CheckRound.objects.filter(status=CheckRound.Status.CLOSED).order_by("-started_at").first()
     arrangement = Arrangement.objects.order_by("pk").first()
     sec, focal = "secretariat@thiqa.example", "focal.eg@thiqa.example"
@@ -165,7 +166,7 @@ def demo_pages() -> dict[str, tuple[str, str, bool]]:
 def test_the_rooms_pages_in_arabic_as_the_readme_shows_them(transactional_db, demo, browser, live_server):
     for who, pages in _by_person(demo_pages()).items():
         context = browser.new_context(
-            base_url=live_server.url, locale="ar", viewport={"width": VIEWPORT["width"], "height": 900}
+            base_url=live_server.url, locale="en-US", viewport={"width": VIEWPORT["width"], "height": 900}
         )
         page = context.new_page()
         user = User.objects.get(email=who)

@@ -9,6 +9,7 @@ audience is never served to another (the policy compares the reader's key with t
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -135,7 +136,9 @@ def _render(job: CompilationPdf) -> bytes:
     return exports.compilation_pdf(result, job.language)
 
 
-def _progress(job: CompilationPdf):
+def _progress(job: CompilationPdf) -> Callable[[int, int], None]:
+    """The callback ``compilation.matrix`` tells after each participant."""
+
     def advance(done: int, total: int) -> None:
         if done == total or done % max(1, total // PROGRESS_STEPS) == 0:
             CompilationPdf.objects.filter(pk=job.pk).update(compiled=done, participants=total)

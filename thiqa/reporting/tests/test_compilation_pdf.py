@@ -5,10 +5,12 @@ is never served to a viewer who does not see what it shows. Failures are shown, 
 and can be retried; old files are pruned."""
 
 import os
+import threading
 import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -101,6 +103,28 @@ def test_a_second_request_joins_the_job(run_worker, gca, secretariat, secretaria
     for client in (first, second):
         reply = client.get(f"/reporting/cycles/{cycle.pk}/compilation/pdf/file/")
         assert reply.status_code == 200 and len(reply.content) == job.size
+
+
+def test_requests_at_the_same_moment_join_one_job(gca, secretariat, observer):
+    together = threading.Barrier(2)
+    jobs, errors = [], []
+
+    def ask(user) -> None:
+        try:
+            together.wait(timeout=10)
+            jobs.append(compilation_pdfs.request_pdf(user, gca["cycle"], "ar").pk)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=(user,)) for user in (secretariat, observer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors and len(jobs) == 2 and len(set(jobs)) == 1
+    assert CompilationPdf.objects.count() == 1 and pdf_tasks() == 1
 
 
 def test_a_job_is_shared_only_by_viewers_who_see_the_same_submissions(
