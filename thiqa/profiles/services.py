@@ -425,7 +425,9 @@ def edit_position(
     try:
         with transaction.atomic():
             position = (
-                Position.objects.select_for_update().select_related("owner", "document").get(pk=position.pk)
+                Position.objects.select_for_update(of=("self",))
+                .select_related("owner", "document")
+                .get(pk=position.pk)
             )
             policy.require(user, "profiles.edit_position", position)
             before = position_facts(position)
@@ -467,7 +469,9 @@ def withdraw_position(
     reason = _reason(reason)
     with transaction.atomic():
         position = (
-            Position.objects.select_for_update().select_related("owner", "document").get(pk=position.pk)
+            Position.objects.select_for_update(of=("self",))
+            .select_related("owner", "document")
+            .get(pk=position.pk)
         )
         policy.require(user, "profiles.withdraw_position", position)
         position.withdrawn_at, position.withdrawal_reason = timezone.now(), reason

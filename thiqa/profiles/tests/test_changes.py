@@ -172,7 +172,7 @@ def test_the_pages_change_and_withdraw_with_errors_in_arabic(everyone, position)
     assert done.status_code == 302 and done["Location"] == f"/profiles/positions/{position.pk}/"
     assert Position.objects.get().title == "موقف معدَّل"
     empty = client.post(f"/profiles/positions/{position.pk}/withdraw/", {"reason": ""}).content.decode()
-    assert "هذا الحقل مطلوب" in empty and Position.objects.get().withdrawn_at is None
+    assert "هذا الحقل إلزامي" in empty and Position.objects.get().withdrawn_at is None
     done = client.post(f"/profiles/positions/{position.pk}/withdraw/", {"reason": "حل محله موقف أحدث."})
     assert done.status_code == 302 and Position.objects.get().withdrawn_at is not None
     member = signed_in(everyone.member)
