@@ -57,17 +57,15 @@ class SessionAuth(NinjaSessionAuth):
 
 class Visitor:
     """A caller with neither token nor session, admitted where the policy lets visitors who are
-    not signed in perform ``action`` (the public texts of an open deployment, the glossary's
-    agreed entries, the national profiles), to read only; anywhere else, for any write and
-    when the deployment is closed, such a caller gets the 401 problem. Each endpoint still
-    asks the policy about what it serves."""
+    not signed in perform ``action`` (the public texts of an open deployment); anywhere else,
+    and when the deployment is closed, such a caller gets the 401 problem."""
 
     def __init__(self, action: str) -> None:
         self.action = action
 
     def __call__(self, request: HttpRequest) -> bool:
         request.api_token = None  # type: ignore[attr-defined]
-        return request.method in ("GET", "HEAD") and policy.can(None, self.action)
+        return policy.can(None, self.action)
 
 
 def open_to_visitors(action: str) -> list[Any]:
@@ -101,8 +99,8 @@ api.add_router("/reporting", reporting_router)
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/capacity", capacity_router)
 api.add_router("/activities", activities_router)
-api.add_router("/glossary", glossary_router, auth=open_to_visitors("glossary.view"))
-api.add_router("/", profiles_router, auth=open_to_visitors("profiles.view"))
+api.add_router("/glossary", glossary_router)
+api.add_router("/", profiles_router)
 api.add_router("/", search_router, auth=open_to_visitors("search.query"))
 
 

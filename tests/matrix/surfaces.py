@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import StringIO
 from typing import Any
+from urllib.parse import quote
 
 from django.core.management import CommandError, call_command
 
@@ -52,6 +53,7 @@ class Probe:
     shows: Text | None = None  # present in the answer exactly when the action is allowed
     follow: bool = False  # follow redirects before looking for ``shows``
     run: Callable[[World, Any, Any], bool] | None = None
+    only: tuple[str, ...] = ()  # the row's targets this surface carries (all when empty)
 
 
 def page(path: Text, method: str = "GET", **kw: Any) -> Probe:
@@ -474,8 +476,22 @@ SURFACES: dict[str, Row] = {
     "activities.view_activity": row(
         page(pk("/activities/")),
         api(pk("/api/v1/activities/", "")),
+        # a feed carries CLEAR and GREEN activities only; each person's URL holds their key
+        feed(
+            lambda w, t: w.feeds.get(w.acting, "/activities/feed/none.ics"),
+            shows=lambda w, t: str(t.uid),
+            only=("green_own", "green_other"),
+        ),
+        search(
+            lambda w, t: f"/search/?q={quote(t.title)}",
+            shows=lambda w, t: f"/activities/{t.pk}/",
+            only=("green_other",),
+        ),
         amber_other=activity(TLP.AMBER, "FR"),
         green_own=activity(TLP.GREEN, "EG"),
+        green_other=lambda w: (
+            Activity.objects.filter(tlp=TLP.GREEN, organizer__is_secretariat=True).order_by("pk").first()
+        ),
     ),
     "activities.create": row(page(fixed("/activities/new/")), target=_none),
     "activities.manage": row(page(pk("/activities/", "/edit/")), target=activity(TLP.GREEN, "EG")),

@@ -20,6 +20,7 @@ CASES = [
     for action, entry in SURFACES.items()
     for name in entry.targets
     for index, probe in enumerate(entry.probes)
+    if not probe.only or name in probe.only
     for role in ROLES
 ]
 
@@ -38,12 +39,25 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
 
 
 REFUSED = {401, 403, 404}
+# The API needs a token or a session except on the routers thiqa/api.py mounts with
+# ``open_to_visitors`` (docs/api.md, "Public endpoints"): elsewhere an action the policy makes
+# public (the glossary, the profiles, public submissions) is read by visitors on its page only.
+API_OPEN_TO_VISITORS = ("/api/v1/catalogue/", "/api/v1/library/", "/api/v1/search")
+
+
+def _expected(world: World, action: str, target: object, role: str, probe: Probe) -> bool:
+    if probe.surface == "api":
+        if role == "anonymous" and not probe.path(world, target).startswith(API_OPEN_TO_VISITORS):
+            return False
+        return policy.can(world.user(role), action, target, world.token(role))
+    return policy.can(world.user(role), action, target)
 
 
 def _answer(world: World, probe: Probe, role: str, target: object) -> bool:
     """Did the surface let ``role`` perform the action on ``target``?"""
     if probe.surface == "cli":
         return probe.run(world, world.user(role), target)
+    world.acting = role
     client: Client = world.client(role, probe.surface)
     path = probe.path(world, target)
     body = probe.body(world, target) if probe.body else None
@@ -71,9 +85,7 @@ def test_the_surface_agrees_with_the_policy(world: World, action: str, name: str
     entry = SURFACES[action]
     probe = entry.probes[index]
     target = entry.targets[name](world)
-    user = world.user(role)
-    token = world.token(role) if probe.surface == "api" else None
-    expected = policy.can(user, action, target, token)
+    expected = _expected(world, action, target, role, probe)
     with transaction.atomic():
         answered = _answer(world, probe, role, target)
         transaction.set_rollback(True)

@@ -13,10 +13,12 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from conftest import make_contact, make_user
 from thiqa.accounts import services as accounts
 from thiqa.accounts.models import ApiToken, Participant, User
+from thiqa.activities import services as activities
 from thiqa.checks.models import CheckRound, Ping
 from thiqa.lib.files import Upload
 from thiqa.lib.tlp import TLP
@@ -39,6 +41,8 @@ class World:
     other: Participant  # the other participant (FR)
     messages: dict[str, Message]  # by TLP label, sent by the member to KE's technical contact
     objects: dict[str, Any] = field(default_factory=dict)
+    feeds: dict[str, str] = field(default_factory=dict)  # each person's calendar feed URL
+    acting: str = ""  # the role a probe is asked for
     _clients: dict[tuple[str, str], Client] = field(default_factory=dict)
 
     def user(self, role: str) -> User | AnonymousUser:
@@ -107,6 +111,9 @@ def build() -> World:
         messages = {label: messaging.send(people["member"], own, _incident(label)) for label in LABELS}
         world = World(people=people, secrets=secrets, own=own, other=other, messages=messages)
         world.objects.update(_extras(world))
+        for role in ROLES[:5]:  # the community subscribes to calendar feeds
+            key = activities.regenerate_feed_key(people[role])
+            world.feeds[role] = reverse("activities:feed", args=[activities.feed_token(key)])
         for role in ROLES:  # sessions are rows: open them now, not in a test that rolls back
             world.client(role, "page"), world.client(role, "api")
     for user in people.values():  # roles were cached while building; keep them fresh
