@@ -258,6 +258,7 @@ SURFACES: dict[str, Row] = {
             shows=lambda w, t: t.emails[0],
         ),
         export(fixed("/directory/export.csv"), shows=lambda w, t: t.emails[0]),
+        export(fixed("/directory/export.vcf"), shows=lambda w, t: t.emails[0]),
         hidden=lambda w: w.objects["hidden_contact"],
         published=lambda w: Contact.objects.filter(participant=w.other, secretariat_only=False).first(),
     ),
@@ -298,6 +299,9 @@ SURFACES: dict[str, Row] = {
         page(pk("/messages/threads/")),
         api(pk("/api/v1/messages/", "")),
         search(lambda w, t: f"/messages/all/?q={t.subject.split()[1]}", shows=lambda w, t: t.subject),
+        search(
+            lambda w, t: f"/api/v1/messages?box=all&q={t.subject.split()[1]}", shows=lambda w, t: t.subject
+        ),
         **{label.lower(): message(label) for label in (TLP.RED, TLP.AMBER, TLP.CLEAR)},
     ),
     "messaging.download": row(
@@ -338,6 +342,7 @@ SURFACES: dict[str, Row] = {
                 f"/api/v1/reporting/responses/{t.pk}" + ("?draft=true" if t.status == "draft" else "")
             )
         ),
+        export(pk("/reporting/responses/", "/export.json")),
         scope=response("EG"),
         draft=lambda w: w.objects["draft_response"],
     ),
@@ -452,6 +457,7 @@ SURFACES: dict[str, Row] = {
     "capacity.view_engagement": row(
         page(pk("/capacity/engagements/")),
         api(pk("/api/v1/capacity/engagements/", "")),
+        page(fixed("/capacity/engagements/"), shows=lambda w, t: f"/capacity/engagements/{t.pk}/"),
         target=engagement("proposed"),
     ),
     "capacity.complete": row(
@@ -514,6 +520,7 @@ SURFACES: dict[str, Row] = {
     "glossary.view_term": row(
         page(pk("/glossary/terms/")),
         api(pk("/api/v1/glossary/terms/", "")),
+        export(fixed("/glossary/export.csv"), shows=lambda w, t: t.definition[:40]),
         for_secretariat=term("FR", "secretariat"),
         community=term("EG", "community"),
         public=term("KE", "public"),
@@ -540,6 +547,7 @@ SURFACES: dict[str, Row] = {
     ),
     "profiles.view_position": row(
         page(pk("/profiles/positions/")),
+        page(lambda w, t: f"/profiles/{t.owner.code}/", shows=lambda w, t: f"/profiles/positions/{t.pk}/"),
         api(
             lambda w, t: f"/api/v1/profiles/{t.owner.code}/positions", shows=lambda w, t: json.dumps(t.title)
         ),
