@@ -4,13 +4,15 @@ agree with it. A hand-checked table pins the policy itself for a few key actions
 matrix cannot pass by agreeing with a broken policy. See docs/architecture.md
 ("Authorization") for how to add a row."""
 
+import pathlib
 from collections.abc import Iterator
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 
 from thiqa.accounts import policy
+from thiqa.audit import guard
 
 from .surfaces import NO_SURFACE, SURFACES, Probe
 from .world import ROLES, World, build
@@ -32,6 +34,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            guard.install(connection)
             yield build()
         finally:
             transaction.set_rollback(True)
@@ -53,12 +56,12 @@ def _expected(world: World, action: str, target: object, role: str, probe: Probe
     return policy.can(world.user(role), action, target)
 
 
-def _answer(world: World, probe: Probe, role: str, target: object) -> bool:
+def _answer(world: World, probe: Probe, role: str, target: object, *, read_only: bool = False) -> bool:
     """Did the surface let ``role`` perform the action on ``target``?"""
     if probe.surface == "cli":
         return probe.run(world, world.user(role), target)
     world.acting = role
-    client: Client = world.client(role, probe.surface)
+    client: Client = world.client(role, "read-api" if read_only else probe.surface)
     path = probe.path(world, target)
     body = probe.body(world, target) if probe.body else None
     if probe.surface == "api":
@@ -95,14 +98,57 @@ def test_the_surface_agrees_with_the_policy(world: World, action: str, name: str
     )
 
 
+WRITES_THROUGH_API = [
+    pytest.param(action, name, index, id=f"{action}[{name}]-api{index}")
+    for action, entry in SURFACES.items()
+    if policy.ACTIONS[action].writes
+    for name in entry.targets
+    for index, probe in enumerate(entry.probes)
+    if probe.surface == "api" and probe.method != "GET" and (not probe.only or name in probe.only)
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action, name, index", WRITES_THROUGH_API)
+def test_a_read_token_never_writes(world: World, action: str, name: str, index: int):
+    """Whoever the policy lets write through the API is refused with a read-only token."""
+    entry = SURFACES[action]
+    probe, target = entry.probes[index], entry.targets[name](world)
+    writers = [r for r in ROLES[:-1] if policy.can(world.user(r), action, target, world.token(r))]
+    assert writers, f"{action} on {name}: no role may write it, so the probe proves nothing"
+    with transaction.atomic():
+        answered = _answer(world, probe, writers[0], target, read_only=True)
+        transaction.set_rollback(True)
+    assert not answered, f"{action} on {name} by {writers[0]} with a read token: the API allowed it"
+
+
+def _used_in(action: str) -> list[str]:
+    """The files of the code (not the tests) that name ``action``: where its surfaces are."""
+    root = pathlib.Path(policy.__file__).parents[1]
+    quoted = (f'"{action}"', f"'{action}'")
+    return sorted(
+        str(path.relative_to(root.parent))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and path.name != "rules.py"
+        and any(q in path.read_text() for q in quoted)
+    )
+
+
 def test_every_declared_action_has_a_row():
     """A new action (incidents.*, taxii.*, ...) needs a row in tests/matrix/surfaces.py."""
     missing = sorted(set(policy.ACTIONS) - set(SURFACES) - set(NO_SURFACE))
+    rows = "\n".join(
+        f'    "{action}": row(page(...), api(...), target=...),  # used in: '
+        + (", ".join(_used_in(action)) or "no view, endpoint or command yet")
+        for action in missing
+    )
     assert not missing, (
-        "actions without a row in the role matrix: "
-        + ", ".join(missing)
-        + ". Add each to SURFACES in tests/matrix/surfaces.py (a target and a probe per page, API, "
-        "CLI, export, search or feed that exposes it), or to NO_SURFACE with the reason."
+        "actions without a row in the role matrix. Add to SURFACES in tests/matrix/surfaces.py "
+        "(a sample target built from the world, and a probe per page, API, CLI, export, search "
+        "or feed that exposes the action; see docs/architecture.md, 'The role matrix'):\n"
+        + rows
+        + "\nor, if nothing exposes one on its own, add it to NO_SURFACE with the reason."
     )
 
 

@@ -37,6 +37,7 @@ LABELS = (TLP.RED, TLP.AMBER, TLP.CLEAR)
 class World:
     people: dict[str, User | AnonymousUser]
     secrets: dict[str, str]  # read-write API token of each signed-in role
+    read_secrets: dict[str, str]  # read-only API token of each signed-in role
     own: Participant  # the participant of the focal point, member and observer (EG)
     other: Participant  # the other participant (FR)
     messages: dict[str, Message]  # by TLP label, sent by the member to KE's technical contact
@@ -53,14 +54,16 @@ class World:
         return accounts.token_for(secret) if secret else None
 
     def client(self, role: str, surface: str) -> Client:
-        """A browser session for pages, a bearer token for the API, nothing for anonymous."""
-        kind = "api" if surface == "api" else "session"
+        """A browser session for pages, a bearer token for the API (``read-api``: a read-only
+        one), nothing for anonymous."""
+        kind = surface if surface in ("api", "read-api") else "session"
         key = (role, kind)
         if key not in self._clients:
             if role == "anonymous":
                 client = Client()
-            elif kind == "api":
-                client = Client(HTTP_AUTHORIZATION=f"Bearer {self.secrets[role]}")
+            elif kind != "session":
+                secret = (self.secrets if kind == "api" else self.read_secrets)[role]
+                client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
             else:
                 client = Client()
                 client.force_login(self.people[role])
@@ -103,19 +106,24 @@ def build() -> World:
             "outsider": make_user("nobody@outside.example", None, None),
             "anonymous": AnonymousUser(),
         }
-        secrets = {
-            role: accounts.create_token(user, name="matrix", scope="write", days=30)[1]
-            for role, user in people.items()
-            if role != "anonymous"
-        }
+        secrets, read_secrets = (
+            {
+                role: accounts.create_token(user, name=f"matrix {scope}", scope=scope, days=30)[1]
+                for role, user in people.items()
+                if role != "anonymous"
+            }
+            for scope in ("write", "read")
+        )
         messages = {label: messaging.send(people["member"], own, _incident(label)) for label in LABELS}
-        world = World(people=people, secrets=secrets, own=own, other=other, messages=messages)
+        world = World(
+            people=people, secrets=secrets, read_secrets=read_secrets, own=own, other=other, messages=messages
+        )
         world.objects.update(_extras(world))
         for role in ROLES[:5]:  # the community subscribes to calendar feeds
             key = activities.regenerate_feed_key(people[role])
             world.feeds[role] = reverse("activities:feed", args=[activities.feed_token(key)])
         for role in ROLES:  # sessions are rows: open them now, not in a test that rolls back
-            world.client(role, "page"), world.client(role, "api")
+            world.client(role, "page"), world.client(role, "api"), world.client(role, "read-api")
     for user in people.values():  # roles were cached while building; keep them fresh
         if isinstance(user, User):
             user.__dict__.pop("_thiqa_roles", None)
