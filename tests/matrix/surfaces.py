@@ -343,6 +343,11 @@ SURFACES: dict[str, Row] = {
             )
         ),
         export(pk("/reporting/responses/", "/export.json")),
+        export(
+            lambda w, t: f"/reporting/cycles/{t.cycle_id}/compilation.csv",
+            shows=lambda w, t: t.participant.name_en,
+            only=("scope",),
+        ),
         scope=response("EG"),
         draft=lambda w: w.objects["draft_response"],
     ),
