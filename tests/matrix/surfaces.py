@@ -566,8 +566,9 @@ SURFACES: dict[str, Row] = {
 
 # Actions that no surface exposes on its own: each with the reason.
 NO_SURFACE: dict[str, str] = {
-    "participant.create": "no page, API or command creates participants: they are loaded from the "
-    "catalogue's list of States and organizations; the flag only shows a link",
+    "participant.create": "no page, API or command creates participants: they are loaded with the "
+    "list of States and organizations (thiqa/accounts/data); the participants page only computes "
+    "the flag",
     "group.manage": "no surface changes groups yet: they are loaded with the participants",
     "reporting.view_versions": "a query parameter of the response page and its exports (?version=n): "
     "a reader it refuses gets the submission instead, so no answer tells refused from allowed; "
