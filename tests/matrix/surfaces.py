@@ -571,8 +571,8 @@ NO_SURFACE: dict[str, str] = {
     "the flag",
     "group.manage": "no surface changes groups yet: they are loaded with the participants",
     "reporting.view_versions": "a query parameter of the response page and its exports (?version=n): "
-    "a reader it refuses gets the submission instead, so no answer tells refused from allowed; "
-    "thiqa/reporting/tests cover it",
+    "a reader it refuses gets the submission instead, so only a response with several versions "
+    "tells refused from allowed (not probed yet: the world holds none)",
     "activities.record_outside": "a choice inside activities.create's form (an organizer outside the "
     "community), not a request of its own",
     "messaging.forward_to": "decided for each chosen participant inside messaging.forward's service "
