@@ -546,9 +546,9 @@ def evaluate(request: HttpRequest, engagement_id: int, payload: EvaluationIn) ->
     """One side's evaluation of a completed engagement, once: a rating from 1 to 5 and a text."""
     found = _engagement(request, engagement_id)
     try:
-        services.evaluate(
-            request.user, found, payload.rating, payload.text, side=payload.side, request=request
-        )
+        side = services.evaluating_side(request.user, found, payload.side)
+        policy.require_request(request, "capacity.evaluate", (found, side))  # a read token never writes
+        services.evaluate(request.user, found, payload.rating, payload.text, side=side, request=request)
     except services.InvalidCapacityInput:
         raise
     except ServiceError as exc:

@@ -442,7 +442,7 @@ def evaluate(
 ) -> Evaluation:
     """One side's evaluation of a completed engagement (``Evaluation.Rating``'s scale and a
     text), once. ``side`` may be left out by those who write for one side only."""
-    side = _evaluating_side(user, engagement, side)
+    side = evaluating_side(user, engagement, side)
     policy.require(user, "capacity.evaluate", (engagement, side))
     errors: dict[str, list[str]] = {}
     if rating not in Evaluation.Rating.values or isinstance(rating, bool):
@@ -479,7 +479,9 @@ def evaluate(
     return evaluation
 
 
-def _evaluating_side(user: User, engagement: Engagement, side: str | None) -> str:
+def evaluating_side(user: User, engagement: Engagement, side: str | None) -> str:
+    """The side ``user`` evaluates ``engagement`` for: the one asked, else the only one they
+    write for (the API asks the policy with it, through the caller's token)."""
     if side is not None and side not in Side.values:
         raise InvalidCapacityInput(
             {"side": [_("Say whether you evaluate for the side in need or the offering side.")]}
