@@ -19,7 +19,7 @@ from thiqa.profiles.models import NationalDocument, Position
 router = Router(tags=["profiles"])
 
 
-class ParticipantOut(Schema):
+class ProfileParticipantOut(Schema):
     code: str
     name_en: str
     name_ar: str
@@ -49,7 +49,7 @@ class PositionIn(SharingIn):
     text: str
 
 
-class DocumentOut(Schema):
+class ProfileDocumentOut(Schema):
     slug: str
     participant: str
     kind: str
@@ -75,7 +75,7 @@ class PositionOut(Schema):
     items: list[str]
 
 
-class StandingOut(Schema):
+class ProfileStandingOut(Schema):
     instrument: str
     cycle: int
     response: int
@@ -94,9 +94,9 @@ class CoverageOut(Schema):
 
 
 class ProfileOut(Schema):
-    participant: ParticipantOut
-    submissions: list[StandingOut]
-    documents: list[DocumentOut]
+    participant: ProfileParticipantOut
+    submissions: list[ProfileStandingOut]
+    documents: list[ProfileDocumentOut]
     positions: list[PositionOut]
     cirt: str | None
     coverage: CoverageOut | None
@@ -152,7 +152,7 @@ def _participant(request: HttpRequest, code: str) -> Participant:
     return found
 
 
-@router.get("/profiles", response=list[ParticipantOut])
+@router.get("/profiles", response=list[ProfileParticipantOut])
 @paginate(PageNumberPagination)
 def profiles(request: HttpRequest):
     policy.require_request(request, "profiles.view")
@@ -175,14 +175,14 @@ def profile(request: HttpRequest, code: str) -> dict[str, Any]:
     }
 
 
-@router.get("/profiles/{code}/documents", response=list[DocumentOut])
+@router.get("/profiles/{code}/documents", response=list[ProfileDocumentOut])
 def documents(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     participant = _participant(request, code)
     found = standing.national_documents(request.user).filter(document__owner=participant)
     return [_document_out(n) for n in found.prefetch_related("items")]
 
 
-@router.post("/profiles/{code}/documents", response={201: DocumentOut})
+@router.post("/profiles/{code}/documents", response={201: ProfileDocumentOut})
 def add_document(
     request: HttpRequest, code: str, payload: Form[DocumentIn], file: File[UploadedFile]
 ) -> Status:
@@ -193,7 +193,7 @@ def add_document(
     return Status(201, _document_out(national))
 
 
-@router.get("/profiles/documents/{slug}", response=DocumentOut)
+@router.get("/profiles/documents/{slug}", response=ProfileDocumentOut)
 def document(request: HttpRequest, slug: str) -> dict[str, Any]:
     found = get_object_or_404(NationalDocument.objects.select_related("document__owner"), document__slug=slug)
     policy.require_request(request, "library.view_document", found.document)
