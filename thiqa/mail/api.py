@@ -1,6 +1,7 @@
 """API: the outbox, for the secretariat (metadata only; message bodies may hold secrets)."""
 
 from datetime import datetime
+from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -13,7 +14,7 @@ router = Router(tags=["mail"])
 
 
 class OutboundOut(Schema):
-    id: str
+    id: UUID
     message_id: str
     purpose: str
     recipients: list[str]
