@@ -40,7 +40,8 @@ class SecurityHeadersMiddleware:
 
 class ApiProblemMiddleware:
     """Under /api/, answers that Django or the router make on their own (unknown path,
-    method not allowed) become problem details too, like every other API error."""
+    method not allowed, an unexpected server error) become problem details too, like every
+    other API error."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -61,4 +62,10 @@ class ApiProblemMiddleware:
             )
             converted["Allow"] = response.get("Allow", "")
             return converted
+        if response.status_code >= 500:  # logged by Django; the caller gets no traceback
+            return problem(
+                response.status_code,
+                _("Server error"),
+                _("The server could not answer this request; the error has been logged."),
+            )
         return response
