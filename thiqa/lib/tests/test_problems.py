@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from django.http import HttpResponse, HttpResponseServerError
 from django.test import RequestFactory
 
@@ -35,3 +36,28 @@ def test_every_operation_declares_its_problems(client, db):
     assert patch["422"]["content"] == {
         PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
     }
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/catalogue/items?pillar=G%00C", None),
+        ("/api/v1/glossary/terms", '{"term": "a\\u0000b"}'),
+        ("/api/v1/glossary/terms", '{"term": "a\\U0000b"}'),
+    ],
+)
+def test_the_nul_character_is_a_422_problem_on_every_database(client, db, path, body):
+    """PostgreSQL cannot store U+0000: the fuzzing found it answered 500 there."""
+    if body is None:
+        response = client.get(path)
+    else:
+        response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 422 and response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert "NUL" in response.json()["detail"]
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_nul():
+    middleware = ApiProblemMiddleware(lambda request: HttpResponse("{}", content_type="application/json"))
+    for text, refused in [('"a\\\\u0000"', False), ('"a\\\\\\u0000"', True), ('"\\u0000"', True)]:
+        request = RequestFactory().post("/api/v1/glossary/terms", data=text, content_type="application/json")
+        assert (middleware(request).status_code == 422) is refused, text
