@@ -143,22 +143,26 @@ def tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
     # signals), losing the transaction; Django's own test client disconnects them the same way.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    profile, settings.PROFILE = settings.PROFILE, "demo"
-    with django_db_blocker.unblock(), transaction.atomic():
-        guard.install(connection)
-        for _name, loader in LOADERS:
-            loader()
+    profile = settings.PROFILE
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            guard.install(connection)
+            settings.PROFILE = "demo"
+            for _name, loader in LOADERS:
+                loader()
+            settings.PROFILE = profile
+            KNOWN.update(_known_objects())
+            reader, writer = User.objects.get(email=READER), User.objects.get(email=WRITER)
+            yield {
+                "read": services.create_token(reader, name="fuzz read", scope="read", days=1)[1],
+                "write": services.create_token(writer, name="fuzz write", scope="write", days=1)[1],
+            }
+            transaction.set_rollback(True)
+    finally:
         settings.PROFILE = profile
-        KNOWN.update(_known_objects())
-        reader, writer = User.objects.get(email=READER), User.objects.get(email=WRITER)
-        yield {
-            "read": services.create_token(reader, name="fuzz read", scope="read", days=1)[1],
-            "write": services.create_token(writer, name="fuzz write", scope="write", days=1)[1],
-        }
-        transaction.set_rollback(True)
         KNOWN.clear()
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=["read", "write"])
