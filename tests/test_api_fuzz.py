@@ -183,3 +183,21 @@ def bearer(request: pytest.FixtureRequest, tokens: dict[str, str]) -> dict[str, 
 def test_the_api_answers_every_generated_request(case: Any, bearer: dict[str, str]) -> None:
     with transaction.atomic():  # a request that breaks its transaction leaves the others theirs
         case.call_and_validate(headers=bearer, checks=CHECKS)
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_no_two_api_schemas_share_a_component_name() -> None:
+    """The OpenAPI schema names a component after its class alone: two rooms' ``TermOut``
+    became one, describing one room's answers with the other's fields (found by the fuzzing)."""
+    from ninja import Schema
+
+    modules: dict[str, set[str]] = {}
+    for cls in _subclasses(Schema):
+        if cls.__module__.startswith("thiqa."):
+            modules.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {name: found for name, found in modules.items() if len(found) > 1} == {}
