@@ -23,7 +23,7 @@ from thiqa.checks.api import router as checks_router
 from thiqa.directory.api import router as directory_router
 from thiqa.glossary.api import router as glossary_router
 from thiqa.incidents.api import router as incidents_router
-from thiqa.lib.problems import problem
+from thiqa.lib.problems import declare_problem_responses, problem
 from thiqa.library.api import router as library_router
 from thiqa.library.search_api import router as search_router
 from thiqa.mail.api import router as mail_router
@@ -75,7 +75,15 @@ def open_to_visitors(action: str) -> list[Any]:
     return [TokenAuth(), SessionAuth(), Visitor(action)]
 
 
-api = NinjaAPI(
+class ThiqaAPI(NinjaAPI):
+    """The API whose OpenAPI schema also declares the problem documents it answers with."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return declare_problem_responses(schema)
+
+
+api = ThiqaAPI(
     title="Thiqa API",
     version=__version__,
     description=(

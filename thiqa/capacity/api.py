@@ -33,17 +33,17 @@ router = Router(tags=["capacity"])
 # --- schemas ----------------------------------------------------------------------------------------
 
 
-class TermOut(Schema):
+class VocabularyTermOut(Schema):
     code: str
     en: str
     ar: str
 
 
 class VocabularyOut(Schema):
-    pillars: list[TermOut]
-    regions: list[TermOut]
-    languages: list[TermOut]
-    kinds: list[TermOut]
+    pillars: list[VocabularyTermOut]
+    regions: list[VocabularyTermOut]
+    languages: list[VocabularyTermOut]
+    kinds: list[VocabularyTermOut]
 
 
 class PostingIn(Schema):
@@ -151,7 +151,7 @@ class FigureOut(Schema):
     completed: int
 
 
-class FiguresOut(Schema):
+class CapacityFiguresOut(Schema):
     completed: int
     per_pillar: dict[str, int]
     per_region: dict[str, int]
@@ -559,7 +559,7 @@ def evaluate(request: HttpRequest, engagement_id: int, payload: EvaluationIn) ->
 # --- figures and projects -----------------------------------------------------------------------------
 
 
-@router.get("/figures", response=FiguresOut)
+@router.get("/figures", response=CapacityFiguresOut)
 def figures(request: HttpRequest) -> dict[str, Any]:
     """Completed engagements per GCA pillar (of the need) and per region (of the participant
     in need; ``none`` for organizations), and per pillar and region."""

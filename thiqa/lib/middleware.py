@@ -1,7 +1,9 @@
 """HTTP response headers every page carries."""
 
+import re
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -38,14 +40,38 @@ class SecurityHeadersMiddleware:
         return response
 
 
+# A JSON \u0000 escape, not preceded by an escaped backslash ("\\u0000" is six characters).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    """Whether the path, the query or a JSON body holds U+0000, which no text field stores
+    (PostgreSQL refuses it; Django's form fields reject it the same way)."""
+    query = request.GET.lists()
+    if "\x00" in request.path or any("\x00" in k or "\x00" in "".join(v) for k, v in query):
+        return True
+    if request.content_type != "application/json":
+        return False
+    try:
+        body = request.body
+    except RequestDataTooBig:  # the API answers it with its own 413 problem
+        return False
+    return b"\x00" in body or _JSON_NUL.search(body) is not None
+
+
 class ApiProblemMiddleware:
     """Under /api/, answers that Django or the router make on their own (unknown path,
-    method not allowed) become problem details too, like every other API error."""
+    method not allowed, an unexpected server error) become problem details too, like every
+    other API error."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and _holds_nul(request):
+            return problem(
+                422, _("The request is not valid."), _("Text may not contain the NUL character (U+0000).")
+            )
         response = self.get_response(request)
         if not request.path.startswith("/api/") or response.get("Content-Type", "").startswith(
             PROBLEM_CONTENT_TYPE
@@ -61,4 +87,10 @@ class ApiProblemMiddleware:
             )
             converted["Allow"] = response.get("Allow", "")
             return converted
+        if response.status_code >= 500:  # logged by Django; the caller gets no traceback
+            return problem(
+                response.status_code,
+                _("Server error"),
+                _("The server could not answer this request; the error has been logged."),
+            )
         return response

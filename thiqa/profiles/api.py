@@ -20,7 +20,7 @@ from thiqa.profiles.models import NationalDocument, Position
 router = Router(tags=["profiles"])
 
 
-class ParticipantOut(Schema):
+class ProfileParticipantOut(Schema):
     code: str
     name_en: str
     name_ar: str
@@ -54,7 +54,7 @@ class WithdrawIn(Schema):
     reason: str
 
 
-class DocumentOut(Schema):
+class ProfileDocumentOut(Schema):
     slug: str
     participant: str
     kind: str
@@ -80,7 +80,7 @@ class PositionOut(Schema):
     items: list[str]
 
 
-class TermOut(Schema):
+class ProfileTermOut(Schema):
     id: int
     term: str
     language: str
@@ -89,7 +89,7 @@ class TermOut(Schema):
     concept: int | None
 
 
-class StandingOut(Schema):
+class ProfileStandingOut(Schema):
     instrument: str
     cycle: int
     response: int
@@ -108,15 +108,15 @@ class CoverageOut(Schema):
 
 
 class ProfileOut(Schema):
-    participant: ParticipantOut
-    submissions: list[StandingOut]
-    documents: list[DocumentOut]
+    participant: ProfileParticipantOut
+    submissions: list[ProfileStandingOut]
+    documents: list[ProfileDocumentOut]
     positions: list[PositionOut]
     cirt: str | None
     coverage: CoverageOut | None
     partnerships: list[int]
     activities: list[int]
-    terms: list[TermOut]
+    terms: list[ProfileTermOut]
 
 
 def _document_out(national: NationalDocument) -> dict[str, Any]:
@@ -167,7 +167,7 @@ def _participant(request: HttpRequest, code: str) -> Participant:
     return found
 
 
-@router.get("/profiles", response=list[ParticipantOut])
+@router.get("/profiles", response=list[ProfileParticipantOut])
 @paginate(PageNumberPagination)
 def profiles(request: HttpRequest):
     policy.require_request(request, "profiles.view")
@@ -201,14 +201,14 @@ def profile(request: HttpRequest, code: str) -> dict[str, Any]:
     }
 
 
-@router.get("/profiles/{code}/documents", response=list[DocumentOut])
+@router.get("/profiles/{code}/documents", response=list[ProfileDocumentOut])
 def documents(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     participant = _participant(request, code)
     found = standing.national_documents(request.user).filter(document__owner=participant)
     return [_document_out(n) for n in found.prefetch_related("items")]
 
 
-@router.post("/profiles/{code}/documents", response={201: DocumentOut})
+@router.post("/profiles/{code}/documents", response={201: ProfileDocumentOut})
 def add_document(
     request: HttpRequest, code: str, payload: Form[DocumentIn], file: File[UploadedFile]
 ) -> Status:
@@ -219,7 +219,7 @@ def add_document(
     return Status(201, _document_out(national))
 
 
-@router.get("/profiles/documents/{slug}", response=DocumentOut)
+@router.get("/profiles/documents/{slug}", response=ProfileDocumentOut)
 def document(request: HttpRequest, slug: str) -> dict[str, Any]:
     return _document_out(_national(request, slug))
 
@@ -260,7 +260,7 @@ def _position(request: HttpRequest, position_id: int) -> Position:
     return found
 
 
-@router.put("/profiles/documents/{slug}", response=DocumentOut)
+@router.put("/profiles/documents/{slug}", response=ProfileDocumentOut)
 def edit_document(request: HttpRequest, slug: str, payload: DocumentIn) -> dict[str, Any]:
     """Change a national document's facts (its file stays); an audited change."""
     national = _national(request, slug)
