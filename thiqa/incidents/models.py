@@ -14,10 +14,12 @@ import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, ParticipantGroup, User
 from thiqa.catalogue.models import Item
 from thiqa.lib.tlp import TLP
@@ -78,6 +80,35 @@ class ScaleLevel(models.Model):
         return names.get(get_language() or "en") or names.get("en") or next(iter(names.values()), "")
 
 
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def readable_by(self, user: User) -> "IncidentQuerySet":
+        """The incidents ``user`` may read; the same rule as the policy's ``incidents.read``
+        (a test checks that both agree for every role and label): the TLP reading rule of
+        messages, and a draft only within its owner."""
+        if not policy.in_community(user):
+            return self.none()
+        own = list(policy.roles_of(user))
+        through = Incident.named_users.through.objects
+        named = through.filter(user_id=user.pk).values("incident_id")
+        shared = Incident.shared_participants.through.objects.filter(participant_id__in=own)
+        members = ParticipantGroup.members.through.objects.filter(participant_id__in=own)
+        in_groups = Incident.shared_groups.through.objects.filter(
+            participantgroup_id__in=members.values("participantgroup_id")
+        )
+        published = Q(is_draft=False)
+        personal = Q(created_by=user) | (published & Q(pk__in=named))
+        organization = Q(participant_id__in=own) | (
+            published & (Q(pk__in=shared.values("incident_id")) | Q(pk__in=in_groups.values("incident_id")))
+        )
+        labelled = Q(tlp=TLP.CLEAR) | personal | (~Q(tlp=TLP.RED) & organization)
+        return self.filter(labelled & (published | Q(participant_id__in=own) | Q(created_by=user)))
+
+    def open(self) -> "IncidentQuerySet":
+        return self.filter(is_draft=False).exclude(
+            status__in=[Incident.Status.RESOLVED, Incident.Status.CLOSED]
+        )
+
+
 class Incident(models.Model):
     """An incident record: what happened, how bad, to whom, and its timeline."""
 
@@ -119,8 +150,12 @@ class Incident(models.Model):
     shared_participants = models.ManyToManyField(Participant, related_name="incidents_shared", blank=True)
     shared_groups = models.ManyToManyField(ParticipantGroup, related_name="incidents_shared", blank=True)
     named_users = models.ManyToManyField(User, related_name="incidents_named", blank=True)
+    # early warnings raised from this incident (messages of the ``early_warning`` type)
+    alerts = models.ManyToManyField(Message, related_name="alerted_incidents", blank=True)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-detected_at", "-pk"]
@@ -162,6 +197,8 @@ class IncidentUpdate(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=12, choices=Incident.Status.choices, blank=True)
     text = models.TextField(_("text"), blank=True)
+    # the field of the incident this entry changed ("" for a status change or a note)
+    field = models.CharField(_("changed field"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["incident", "at", "pk"]

@@ -270,37 +270,48 @@ def _clean_multichoice(spec: Field, value: Any) -> list[str]:
     return clean_choices(spec.choices, value)
 
 
-def _clean_datetime(spec: Field, value: Any) -> str:
-    text = _string(value)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(
-            _("Enter a date and time such as 2026-12-01T14:30 (UTC, or with an offset such as +03:00).")
-        ) from None
+def parse_moment(value: Any) -> datetime:
+    """An aware datetime in UTC from a datetime or an ISO 8601 text (naive means UTC);
+    raises ValueError with a translated message."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = _string(value)
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(
+                _("Enter a date and time such as 2026-12-01T14:30 (UTC, or with an offset such as +03:00).")
+            ) from None
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="minutes")
+    return moment.astimezone(UTC)
+
+
+def _clean_datetime(spec: Field, value: Any) -> str:
+    return parse_moment(value).isoformat(timespec="minutes")
 
 
 def _clean_number(spec: Field, value: Any) -> float:
     return clean_number(value, spec.minimum, spec.maximum)
 
 
-def _lines(value: Any) -> list[str]:
+def _lines(value: Any, limit: int = MAX_LIST) -> list[str]:
     items = value.splitlines() if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         raise ValueError(_("Enter one value per line."))
     lines = [line.strip() for line in items if line.strip()]
-    if len(lines) > MAX_LIST:
-        raise ValueError(_("Enter at most %(limit)d values.") % {"limit": MAX_LIST})
+    if len(lines) > limit:
+        raise ValueError(_("Enter at most %(limit)d values.") % {"limit": limit})
     return lines
 
 
 CVE = re.compile(r"CVE-\d{4}-\d{4,7}")
 
 
-def _clean_cves(spec: Field, value: Any) -> list[str]:
+def clean_cves(value: Any) -> list[str]:
+    """CVE identifiers (a text of lines or a list), upper-cased, without repeats; raises
+    ValueError naming the first malformed line."""
     cves = []
     for number, line in enumerate(_lines(value), 1):
         cve = line.upper()
@@ -313,9 +324,13 @@ def _clean_cves(spec: Field, value: Any) -> list[str]:
     return list(dict.fromkeys(cves))
 
 
-def _clean_indicators(spec: Field, value: Any) -> list[dict[str, str]]:
+def clean_indicators(value: Any, limit: int = MAX_LIST) -> list[dict[str, str]]:
+    """Indicators of compromise (a text of lines, a list of values or of ``{"type",
+    "value"}``), classified and without repeats; raises ValueError naming the first bad line."""
+    if isinstance(value, list):
+        value = [v.get("value") if isinstance(v, dict) else v for v in value]
     found = []
-    for number, line in enumerate(_lines(value), 1):
+    for number, line in enumerate(_lines(value, limit), 1):
         indicator = classify_indicator(line)
         if indicator is None:
             raise ValueError(
@@ -328,6 +343,14 @@ def _clean_indicators(spec: Field, value: Any) -> list[dict[str, str]]:
         found.append(indicator)
     unique = {(i["type"], i["value"]): i for i in found}
     return list(unique.values())
+
+
+def _clean_cves(spec: Field, value: Any) -> list[str]:
+    return clean_cves(value)
+
+
+def _clean_indicators(spec: Field, value: Any) -> list[dict[str, str]]:
+    return clean_indicators(value)
 
 
 CLEANERS = {
