@@ -37,7 +37,9 @@ def export_incident(request: HttpRequest, incident_uuid: str) -> HttpResponse:
     return _bundle_response(bundle, f"incident-{incident.uuid}.stix.json")
 
 
-@router.get("/incidents", response={200: dict}, summary="The incidents one may export, filtered, as one bundle")
+@router.get(
+    "/incidents", response={200: dict}, summary="The incidents one may export, filtered, as one bundle"
+)
 def export_incidents(
     request: HttpRequest,
     status: str = "",
@@ -45,14 +47,18 @@ def export_incidents(
     since: datetime | None = None,
     limit: int = 200,
 ) -> HttpResponse:
-    incidents = Incident.objects.select_related("participant").filter(is_draft=False)
+    incidents = (
+        Incident.objects.readable_by(request.user).select_related("participant").filter(is_draft=False)
+    )
     if status:
         incidents = incidents.filter(status=status)
     if participant:
         incidents = incidents.filter(participant__code=participant)
     if since is not None:
         incidents = incidents.filter(updated_at__gte=since)
-    chosen = services.exportable(request.user, incidents.order_by("-updated_at", "-pk"), policy.request_token(request))
+    chosen = services.exportable(
+        request.user, incidents.order_by("-updated_at", "-pk"), policy.request_token(request)
+    )
     return _bundle_response(stix.export(chosen[: max(1, min(limit, 1000))]), "incidents.stix.json")
 
 

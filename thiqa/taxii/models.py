@@ -71,7 +71,7 @@ class Collection(models.Model):
 class StixObject(models.Model):
     """One version of one STIX object in one collection."""
 
-    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="objects")
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="stix_objects")
     stix_id = models.CharField(max_length=MAX_STIX_ID)
     type = models.CharField(max_length=64)
     version = models.CharField(max_length=32)  # its ``modified`` (or ``created``), as written
@@ -87,7 +87,9 @@ class StixObject(models.Model):
     class Meta:
         ordering = ["date_added", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["collection", "stix_id", "version"], name="taxii_object_version_once")
+            models.UniqueConstraint(
+                fields=["collection", "stix_id", "version"], name="taxii_object_version_once"
+            )
         ]
         indexes = [
             models.Index(fields=["collection", "date_added", "id"], name="taxii_object_page"),

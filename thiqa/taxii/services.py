@@ -3,11 +3,9 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
-
 from thiqa.accounts import policy
 from thiqa.accounts.models import ApiToken, Participant, User
+from thiqa.incidents import services as incidents
 from thiqa.incidents.models import Incident
 from thiqa.taxii import stix
 
@@ -29,19 +27,15 @@ def import_bundle(
     valid or carries a marking other than TLP."""
     policy.require(user, "stix.import", participant, token)
     imported = stix.read_bundle(data)
-    now = timezone.now()
-    with transaction.atomic():
-        incident = Incident.objects.create(
-            participant=participant,
-            created_by=user,
-            title=imported.title,
-            summary=imported.summary,
-            tlp=imported.tlp,
-            is_draft=True,
-            detected_at=imported.detected_at,
-            indicators=imported.indicators,
-            cves=imported.cves,
-            created_at=now,
-            updated_at=now,
-        )
+    incident = incidents.record(
+        user,
+        participant,
+        title=imported.title,
+        summary=imported.summary,
+        tlp=imported.tlp,
+        detected_at=imported.detected_at,
+        indicators=imported.indicators,
+        cves=imported.cves,
+        draft=True,
+    )
     return incident, imported

@@ -28,4 +28,6 @@ def connect() -> None:
     post_save.connect(_incident_saved, sender=Incident, dispatch_uid="taxii-incident")
     post_save.connect(_update_saved, sender=IncidentUpdate, dispatch_uid="taxii-incident-update")
     for relation in (Incident.shared_participants, Incident.shared_groups, Incident.named_users):
-        m2m_changed.connect(_sharing_changed, sender=relation.through, dispatch_uid=f"taxii-{relation.field.name}")
+        m2m_changed.connect(
+            _sharing_changed, sender=relation.through, dispatch_uid=f"taxii-{relation.field.name}"
+        )

@@ -74,7 +74,9 @@ for _type, _path in PATTERNS.items():
     _PATH_TYPES.setdefault(_path.replace("'", "").lower(), ())
     _PATH_TYPES[_path.replace("'", "").lower()] += (_type,)
 # One comparison, ``[path = 'value']``, the only shape read back into an indicator.
-_SIMPLE_PATTERN = re.compile(r"^\[\s*([a-z0-9-]+:[A-Za-z0-9_.'-]+)\s*(?:=|ISSUBSET)\s*'((?:[^'\\]|\\.)*)'\s*\]$")
+_SIMPLE_PATTERN = re.compile(
+    r"^\[\s*([a-z0-9-]+:[A-Za-z0-9_.'-]+)\s*(?:=|ISSUBSET)\s*'((?:[^'\\]|\\.)*)'\s*\]$"
+)
 _VALIDATOR_OPTIONS = ValidationOptions(version=SPEC_VERSION)
 
 
@@ -92,9 +94,7 @@ class StixError(Exception):
 
 def timestamp(moment: datetime) -> str:
     """STIX timestamps: UTC, milliseconds, ``Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
-        f"{moment.microsecond // 1000:03d}Z"
-    )
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (f"{moment.microsecond // 1000:03d}Z")
 
 
 def derived_id(kind: str, *parts: object) -> str:
@@ -229,7 +229,9 @@ def incident_objects(incident: Incident) -> list[dict[str, Any]]:
     indicators = indicator_objects(incident)
     vulnerabilities = vulnerability_objects(incident)
     relationships = [relationship(incident, i["id"], "indicates", incident.stix_id) for i in indicators]
-    relationships += [relationship(incident, incident.stix_id, "related-to", v["id"]) for v in vulnerabilities]
+    relationships += [
+        relationship(incident, incident.stix_id, "related-to", v["id"]) for v in vulnerabilities
+    ]
     return [
         marking_definition(incident.tlp),
         identity(incident.participant, incident.tlp),
@@ -263,7 +265,9 @@ def findings(instance: dict[str, Any]) -> list[str]:
     except ValidatorError as exc:
         return [str(exc)]
     results = result if isinstance(result, list) else [result]
-    return [_finding(r.object_id or str(instance.get("id", "")), e.message) for r in results for e in r.errors]
+    return [
+        _finding(r.object_id or str(instance.get("id", "")), e.message) for r in results for e in r.errors
+    ]
 
 
 def _finding(object_id: str, message: str) -> str:
@@ -316,7 +320,11 @@ class Imported:
 def check_bundle(data: Any) -> list[dict[str, Any]]:
     """The bundle's objects, or StixError with every finding of the validator and every
     unknown marking."""
-    if not isinstance(data, dict) or data.get("type") != "bundle" or not isinstance(data.get("objects"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "bundle"
+        or not isinstance(data.get("objects"), list)
+    ):
         raise StixError(_("This is not a STIX 2.1 bundle."), [_("Expected a bundle with a list of objects.")])
     problems = findings(data)
     for obj in data["objects"]:
@@ -353,7 +361,11 @@ def _cves(objects: list[dict[str, Any]]) -> list[str]:
     for obj in objects:
         if obj.get("type") != "vulnerability":
             continue
-        refs = [r.get("external_id", "") for r in obj.get("external_references") or [] if r.get("source_name") == "cve"]
+        refs = [
+            r.get("external_id", "")
+            for r in obj.get("external_references") or []
+            if r.get("source_name") == "cve"
+        ]
         for name in [*refs, obj.get("name", "")]:
             if re.fullmatch(r"CVE-\d{4}-\d{4,}", name or "") and name not in found:
                 found.append(name)

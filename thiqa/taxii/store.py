@@ -28,7 +28,9 @@ from thiqa.taxii.models import Collection, Status, StixObject
 from thiqa.taxii.rules import writing_participant
 
 
-def collection_of(participant: Participant | None = None, group: ParticipantGroup | None = None) -> Collection:
+def collection_of(
+    participant: Participant | None = None, group: ParticipantGroup | None = None
+) -> Collection:
     if participant is not None:
         found, _created = Collection.objects.get_or_create(
             kind=Collection.Kind.PARTICIPANT, participant=participant
@@ -142,8 +144,7 @@ def readable_incident_ids(user: User, collection: Collection) -> list[int]:
     ids = StixObject.objects.filter(collection=collection, incident__isnull=False).values_list(
         "incident_id", flat=True
     )
-    incidents = Incident.objects.filter(pk__in=set(ids)).select_related("participant")
-    return [i.pk for i in incidents if policy.can(user, "incidents.read", i)]
+    return list(Incident.objects.readable_by(user).filter(pk__in=ids.distinct()).values_list("pk", flat=True))
 
 
 def readable(user: User, collection: Collection) -> QuerySet[StixObject]:

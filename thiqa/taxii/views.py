@@ -42,7 +42,9 @@ class TaxiiError(Exception):
 
 def taxii_response(data: dict[str, Any], status: int = 200, **headers: str) -> HttpResponse:
     response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")), status=status, content_type=TAXII_MEDIA_TYPE
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        status=status,
+        content_type=TAXII_MEDIA_TYPE,
     )
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
@@ -95,7 +97,9 @@ def taxii_view(*methods: str) -> Callable[..., Callable[..., HttpResponse]]:
                     raise TaxiiError(405, _("Method not allowed"))
                 if not _accepts_taxii(request.headers.get("Accept", "")):
                     raise TaxiiError(
-                        406, _("Not acceptable"), _("This server answers in %(type)s.") % {"type": TAXII_MEDIA_TYPE}
+                        406,
+                        _("Not acceptable"),
+                        _("This server answers in %(type)s.") % {"type": TAXII_MEDIA_TYPE},
                     )
                 _authenticate(request)
                 policy.require_request(request, "taxii.discover")
@@ -107,7 +111,9 @@ def taxii_view(*methods: str) -> Callable[..., Callable[..., HttpResponse]]:
             except Http404:
                 return error_response(TaxiiError(404, _("Not found"), _("There is no such object.")))
             except RequestDataTooBig:
-                return error_response(TaxiiError(413, _("Request too large"), _("The request body is too large.")))
+                return error_response(
+                    TaxiiError(413, _("Request too large"), _("The request body is too large."))
+                )
 
         return wrapped
 
@@ -144,7 +150,9 @@ def api_root(request: HttpRequest) -> HttpResponse:
 @taxii_view("GET")
 def status(request: HttpRequest, status_id: str) -> HttpResponse:
     found = Status.objects.filter(uuid=status_id).first()
-    if found is None or not policy.can(request.user, "taxii.read_status", found, policy.request_token(request)):
+    if found is None or not policy.can(
+        request.user, "taxii.read_status", found, policy.request_token(request)
+    ):
         raise Http404
     return taxii_response(status_resource(found))
 
@@ -225,7 +233,9 @@ def _filters(request: HttpRequest, **fixed: Any) -> store.Filters:
             raise TaxiiError(400, _("Bad request"), _("added_after is not a timestamp."))
     for value in filters.versions:
         if value not in ("first", "last", "all") and parse_datetime(value) is None:
-            raise TaxiiError(400, _("Bad request"), _("match[version] takes first, last, all or a timestamp."))
+            raise TaxiiError(
+                400, _("Bad request"), _("match[version] takes first, last, all or a timestamp.")
+            )
     for name, value in fixed.items():
         setattr(filters, name, value)
     return filters
@@ -350,7 +360,9 @@ def _posted_envelope(request: HttpRequest) -> list[Any]:
     except (UnicodeDecodeError, ValueError) as exc:
         raise TaxiiError(400, _("Bad request"), _("The request body is not valid JSON.")) from exc
     if not isinstance(envelope, dict) or not isinstance(envelope.get("objects"), list):
-        raise TaxiiError(422, _("Not an envelope"), _("Send an envelope: a JSON object with a list of objects."))
+        raise TaxiiError(
+            422, _("Not an envelope"), _("Send an envelope: a JSON object with a list of objects.")
+        )
     return envelope["objects"]
 
 
