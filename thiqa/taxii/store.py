@@ -57,6 +57,11 @@ def incident_collections(incident: Incident) -> list[Collection]:
         return found
     found += [collection_of(participant=p) for p in incident.shared_participants.all()]
     found += [collection_of(group=g) for g in incident.shared_groups.all()]
+    # The people named read it (RED too) in the collection of their own participants.
+    named = Participant.objects.filter(
+        memberships__user__in=incident.named_users.all(), memberships__is_active=True
+    ).distinct()
+    found += [collection_of(participant=p) for p in named]
     if incident.tlp == TLP.CLEAR:
         found.append(collection_of())
     return found
@@ -71,7 +76,7 @@ def publish_incident(incident: Incident) -> int:
     """Write the incident's objects (new versions only) into its collections; how many."""
     objects = stix.incident_objects(incident)
     written = 0
-    for collection in incident_collections(incident):
+    for collection in {c.pk: c for c in incident_collections(incident)}.values():
         for obj in objects:
             kind = {"incident": incident} if obj["type"] != "marking-definition" else {}
             written += _put(collection, obj, incident.tlp, incident.participant_id, None, **kind)

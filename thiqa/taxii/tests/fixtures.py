@@ -52,7 +52,7 @@ MISP_BUNDLE: dict[str, Any] = {
             "description": "MISP event 4242",
             "published": "2026-11-28T09:30:00Z",
             "report_types": ["misp-event"],
-            "labels": ["Threat-Report", "misp:tool=\"MISP-STIX-Converter\""],
+            "labels": ["Threat-Report", 'misp:tool="MISP-STIX-Converter"'],
             "created_by_ref": ORG,
             "object_marking_refs": [GREEN_V1],
             "object_refs": [
@@ -63,13 +63,15 @@ MISP_BUNDLE: dict[str, Any] = {
                 "vulnerability--6a2c3d4e-5f60-4718-8a9b-0c1d2e3f4a05",
             ],
         },
-        _indicator("5e0b1f8d-1d4a-4b0c-9a57-1b7b6a1c2d01", "[domain-name:value = 'login-ministry.example']", GREEN_V1),
+        _indicator(
+            "5e0b1f8d-1d4a-4b0c-9a57-1b7b6a1c2d01", "[domain-name:value = 'login-ministry.example']", GREEN_V1
+        ),
         _indicator("5e0b1f8d-1d4a-4b0c-9a57-1b7b6a1c2d02", "[ipv4-addr:value = '198.51.100.23']", GREEN_V1),
         _indicator(
             "5e0b1f8d-1d4a-4b0c-9a57-1b7b6a1c2d03",
             "[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']",
             GREEN_V1,
-            labels=["misp:category=\"Payload delivery\"", "misp:type=\"md5\""],
+            labels=['misp:category="Payload delivery"', 'misp:type="md5"'],
         ),
         # Two comparisons: not one indicator, reported as unsupported.
         _indicator(

@@ -69,7 +69,10 @@ def test_every_label_exports_a_valid_bundle_marked_with_the_tlp_2_definition(mem
     patterns = sorted(o["pattern"] for o in by_type["indicator"])
     assert "[ipv4-addr:value = '203.0.113.7']" in patterns
     assert "[ipv4-addr:value ISSUBSET '198.51.100.0/24']" in patterns
-    assert "[file:hashes.'SHA-256' = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']" in patterns
+    assert (
+        "[file:hashes.'SHA-256' = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']"
+        in patterns
+    )
     assert "[url:value = 'https://evil.example/login?x=\\'1\\'']" in patterns
     assert len(patterns) == len(INDICATORS)
     assert by_type["vulnerability"][0]["external_references"] == [
@@ -142,7 +145,9 @@ def _bad_bundles():
     del missing["objects"][1]["pattern"]
     missing["objects"][2]["created"] = "yesterday"
     unknown = copy_of(MISP_BUNDLE)
-    unknown["objects"][2]["object_marking_refs"] = ["marking-definition--00000000-1111-4222-8333-444444444444"]
+    unknown["objects"][2]["object_marking_refs"] = [
+        "marking-definition--00000000-1111-4222-8333-444444444444"
+    ]
     statement = copy_of(OPENCTI_BUNDLE)
     statement["objects"].append(
         {
