@@ -9,11 +9,13 @@ from django.test import Client
 from conftest import make_user
 from thiqa.accounts import policy
 from thiqa.accounts.services import create_token
+from thiqa.incidents.services import update
 from thiqa.incidents.tests.helpers import recorded
 from thiqa.lib.tlp import TLP
 from thiqa.messaging.tests.helpers import state
 from thiqa.taxii import store
 from thiqa.taxii.models import Collection, StixObject
+from thiqa.taxii.tests.fixtures import MISP_BUNDLE
 from thiqa.taxii.views import TAXII_MEDIA_TYPE
 
 pytestmark = pytest.mark.usefixtures("catalogue")
@@ -79,14 +81,14 @@ def labels_seen(client: Client, secret: str, incidents) -> set[str]:
 
 
 def test_every_role_sees_in_its_collections_exactly_the_labels_it_may_read(client, world):
-    people, incidents, tokens = world
+    _people, incidents, tokens = world
     table = {name: labels_seen(client, tokens[name], incidents) for name in EXPECTED}
     assert table == EXPECTED
     assert get(client, tokens["outsider"], "/taxii2/").status_code == 403
 
 
 def test_the_store_query_agrees_with_the_policy_for_every_object(world):
-    people, incidents, tokens = world
+    people, _incidents, _tokens = world
     for user in people.values():
         for collection in Collection.objects.all():
             if not policy.can(user, "taxii.read_collection", collection):
@@ -99,8 +101,6 @@ def test_the_store_query_agrees_with_the_policy_for_every_object(world):
 def test_a_new_version_replaces_the_last_and_keeps_the_first(client, world):
     people, incidents, tokens = world
     incident = incidents[TLP.AMBER]
-    from thiqa.incidents.services import update
-
     update(people["recorder"], incident, status="confirmed", text="More hosts.")
     mine = Collection.objects.get(participant=incident.participant)
     base = f"/taxii2/api/collections/{mine.uuid}/objects/{incident.stix_id}/"
@@ -113,7 +113,7 @@ def test_a_new_version_replaces_the_last_and_keeps_the_first(client, world):
 
 
 def test_bad_requests_get_taxii_errors(client, world, settings):
-    people, incidents, tokens = world
+    people, _incidents, tokens = world
     reader = tokens["recorder"]
     writer = create_token(people["recorder"], name="w", scope="write", days=1)[1]
     mine = Collection.objects.get(participant__code="AA")
@@ -167,7 +167,7 @@ def test_bad_requests_get_taxii_errors(client, world, settings):
 
 
 def test_a_page_past_the_end_is_empty_and_says_no_more(client, world):
-    people, incidents, tokens = world
+    _people, _incidents, tokens = world
     mine = Collection.objects.get(participant__code="AA")
     objects = f"/taxii2/api/collections/{mine.uuid}/objects/"
     first = get(client, tokens["recorder"], objects + "?limit=1").json()
@@ -184,11 +184,9 @@ def test_a_page_past_the_end_is_empty_and_says_no_more(client, world):
 
 
 def test_posted_objects_are_checked_one_by_one_and_the_status_says_so(client, world):
-    people, incidents, tokens = world
+    people, _incidents, tokens = world
     writer = create_token(people["recorder"], name="w", scope="write", days=1)[1]
     mine = Collection.objects.get(participant__code="AA")
-    from thiqa.taxii.tests.fixtures import MISP_BUNDLE
-
     good = MISP_BUNDLE["objects"][2]
     bad = {
         **MISP_BUNDLE["objects"][3],
