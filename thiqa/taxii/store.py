@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -26,6 +26,8 @@ from thiqa.lib.tlp import TLP
 from thiqa.taxii import stix
 from thiqa.taxii.models import Collection, Status, StixObject
 from thiqa.taxii.rules import writing_participant
+
+CHUNK = 500  # rows per statement: well under every database's limit of parameters
 
 
 def collection_of(
@@ -75,42 +77,69 @@ def version_of(obj: dict[str, Any]) -> str:
 def publish_incident(incident: Incident) -> int:
     """Write the incident's objects (new versions only) into its collections; how many."""
     objects = stix.incident_objects(incident)
+    markings = [o for o in objects if o["type"] == "marking-definition"]
+    own = [o for o in objects if o["type"] != "marking-definition"]
     written = 0
     for collection in {c.pk: c for c in incident_collections(incident)}.values():
-        for obj in objects:
-            kind = {"incident": incident} if obj["type"] != "marking-definition" else {}
-            written += _put(collection, obj, incident.tlp, incident.participant_id, None, **kind)
+        stored = StixObject.objects.filter(collection=collection)
+        owner = incident.participant_id
+        written += len(
+            put_all(collection, markings, stored.filter(type="marking-definition"), owner, TLP.CLEAR)
+        )
+        written += len(
+            put_all(collection, own, stored.filter(incident=incident), owner, incident.tlp, incident=incident)
+        )
     return written
 
 
-def _put(
-    collection: Collection, obj: dict[str, Any], label: str, owner_id: int, poster: User | None, **extra: Any
-) -> int:
-    """Store one version unless the same version is there; 1 if written."""
-    version = version_of(obj)
-    previous = StixObject.objects.filter(collection=collection, stix_id=obj["id"], is_latest=True).first()
-    if previous is not None and previous.version == version:
-        return 0
-    if StixObject.objects.filter(collection=collection, stix_id=obj["id"], version=version).exists():
-        return 0  # an older version posted again
-    modified = parse_datetime(version) or timezone.now()
-    newest = previous is None or modified >= previous.modified
-    if previous is not None and newest:
-        StixObject.objects.filter(pk=previous.pk).update(is_latest=False)
-    StixObject.objects.create(
-        collection=collection,
-        stix_id=obj["id"],
-        type=obj["type"],
-        version=version,
-        modified=modified,
-        is_latest=newest,
-        tlp=label if obj["type"] != "marking-definition" else TLP.CLEAR,
-        body=obj,
-        owner_id=owner_id,
-        poster=poster,
-        **extra,
-    )
-    return 1
+def put_all(
+    collection: Collection,
+    objects: list[dict[str, Any]],
+    stored: QuerySet[StixObject],
+    owner_id: int,
+    label: str | None = None,
+    poster: User | None = None,
+    incident: Incident | None = None,
+) -> set[str]:
+    """Store the versions of ``objects`` not yet in ``stored`` (the rows they may match),
+    labelled ``label`` or by their markings; the ids written."""
+    known = set(stored.values_list("stix_id", "version"))
+    latest = {
+        sid: (pk, modified)
+        for pk, sid, modified in stored.filter(is_latest=True).values_list("pk", "stix_id", "modified")
+    }
+    rows, superseded = {}, []
+    for obj in objects:
+        version = version_of(obj)
+        if (obj["id"], version) in known or (obj["id"], version) in rows:
+            continue
+        modified = parse_datetime(version) or timezone.now()
+        previous = latest.get(obj["id"])
+        newest = previous is None or modified >= previous[1]
+        if previous is not None and newest:
+            if isinstance(previous[0], tuple):  # a version earlier in this same batch
+                rows[previous[0]].is_latest = False
+            else:
+                superseded.append(previous[0])
+        if newest:
+            latest[obj["id"]] = ((obj["id"], version), modified)
+        rows[obj["id"], version] = StixObject(
+            collection=collection,
+            stix_id=obj["id"],
+            type=obj["type"],
+            version=version,
+            modified=modified,
+            is_latest=newest,
+            tlp=label or stix.label_of(obj, TLP.AMBER),
+            body=obj,
+            owner_id=owner_id,
+            poster=poster,
+            incident=incident,
+        )
+    for start in range(0, len(superseded), CHUNK):
+        StixObject.objects.filter(pk__in=superseded[start : start + CHUNK]).update(is_latest=False)
+    StixObject.objects.bulk_create(rows.values(), batch_size=CHUNK, ignore_conflicts=True)
+    return {sid for sid, _version in rows}
 
 
 # --- posting -----------------------------------------------------------------------------
@@ -130,14 +159,13 @@ def add_objects(user: User, collection: Collection, objects: list[Any]) -> Statu
         else:
             valid.append((obj, entry))
     with transaction.atomic():
-        for obj, entry in valid:
-            label = stix.label_of(obj, TLP.AMBER)
-            try:
-                with transaction.atomic():
-                    written = _put(collection, obj, label, owner_id, user)
-            except IntegrityError:
-                written = 0
-            message = _("Stored.") if written else _("This version was already in the collection.")
+        posted = [obj for obj, _entry in valid]
+        stored = StixObject.objects.filter(collection=collection, stix_id__in={o["id"] for o in posted})
+        written = put_all(collection, posted, stored, owner_id, poster=user)
+        for _obj, entry in valid:
+            message = (
+                _("Stored.") if entry["id"] in written else _("This version was already in the collection.")
+            )
             successes.append({**entry, "message": message})
         return Status.objects.create(collection=collection, user=user, successes=successes, failures=failures)
 
