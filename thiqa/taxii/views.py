@@ -16,7 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -252,8 +253,8 @@ def _limit(request: HttpRequest) -> int:
     return min(int(raw), MAX_PAGE)
 
 
-def _cursor(row: StixObject) -> str:
-    text = f"{row.date_added.isoformat()}|{row.pk}"
+def _cursor(added: datetime, pk: int) -> str:
+    text = f"{added.isoformat()}|{pk}"
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
@@ -267,78 +268,93 @@ def _after_cursor(objects: QuerySet[StixObject], token: str | None) -> QuerySet[
         added = None
     if added is None:
         raise TaxiiError(400, _("Bad request"), _("next is not a page of this server."))
-    return objects.filter(date_added__gt=added) | objects.filter(date_added=added, pk__gt=key)
+    return objects.filter(Q(date_added__gt=added) | Q(date_added=added, pk__gt=key))
 
 
-def _page(request: HttpRequest, objects: QuerySet[StixObject]) -> tuple[list[StixObject], str | None]:
+Row = tuple[Any, ...]  # (pk, date_added, *the fields asked for)
+
+
+def _page(request: HttpRequest, objects: QuerySet[StixObject], *fields: str) -> tuple[list[Row], str | None]:
+    """One page of rows in ``date_added``, ``pk`` order, and the cursor of the next."""
     limit = _limit(request)
     objects = _after_cursor(objects, request.GET.get("next"))
-    rows = list(objects.order_by("date_added", "pk")[: limit + 1])
+    rows = list(objects.order_by("date_added", "pk").values_list("pk", "date_added", *fields)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (_cursor(rows[-1]) if more else None)
+    return rows, (_cursor(rows[-1][1], rows[-1][0]) if more else None)
 
 
 def _taxii_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _paged(rows: list[StixObject], next_token: str | None, key: str, items: list[Any]) -> HttpResponse:
+def _paged(rows: list[Row], next_token: str | None, key: str, items: list[Any]) -> HttpResponse:
     body: dict[str, Any] = {"more": next_token is not None}
     if next_token:
         body["next"] = next_token
     if items:
         body[key] = items
-    headers = {}
+    return taxii_response(body, **_added_headers(rows))
+
+
+def _added_headers(rows: list[Row]) -> dict[str, str]:
+    if not rows:
+        return {}
+    return {
+        "X_TAXII_Date_Added_First": _taxii_time(rows[0][1]),
+        "X_TAXII_Date_Added_Last": _taxii_time(rows[-1][1]),
+    }
+
+
+def _objects_page(rows: list[Row], next_token: str | None) -> HttpResponse:
+    """An envelope of stored objects, their JSON text as the database holds it (not decoded
+    to be encoded again)."""
+    head = {"more": next_token is not None, **({"next": next_token} if next_token else {})}
+    text = json.dumps(head, separators=(",", ":"))
     if rows:
-        headers = {
-            "X_TAXII_Date_Added_First": _taxii_time(rows[0].date_added),
-            "X_TAXII_Date_Added_Last": _taxii_time(rows[-1].date_added),
-        }
-    return taxii_response(body, **headers)
+        text = text[:-1] + ',"objects":[' + ",".join(row[2] for row in rows) + "]}"
+    response = HttpResponse(text, content_type=TAXII_MEDIA_TYPE)
+    for name, value in _added_headers(rows).items():
+        response[name.replace("_", "-")] = value
+    return response
 
 
 def _readable(request: HttpRequest, collection_id: str, **fixed: Any) -> QuerySet[StixObject]:
     found = _collection(request, collection_id)
-    return store.filtered(store.readable(request.user, found), _filters(request, **fixed))
+    objects = store.filtered(store.readable(request.user, found), _filters(request, **fixed))
+    return objects.annotate(text=Cast("body", TextField()))
 
 
 @taxii_view("GET", "POST")
 def objects(request: HttpRequest, collection_id: str) -> HttpResponse:
     if request.method == "POST":
         return add_objects(request, collection_id)
-    rows, next_token = _page(request, _readable(request, collection_id).only("body", "date_added"))
-    return _paged(rows, next_token, "objects", [row.body for row in rows])
+    return _objects_page(*_page(request, _readable(request, collection_id), "text"))
 
 
 @taxii_view("GET")
 def stix_object(request: HttpRequest, collection_id: str, object_id: str) -> HttpResponse:
-    rows, next_token = _page(request, _readable(request, collection_id, ids=(object_id,)))
+    rows, next_token = _page(request, _readable(request, collection_id, ids=(object_id,)), "text")
     if not rows and not request.GET.get("next"):
         raise Http404
-    return _paged(rows, next_token, "objects", [row.body for row in rows])
+    return _objects_page(rows, next_token)
 
 
 @taxii_view("GET")
 def versions(request: HttpRequest, collection_id: str, object_id: str) -> HttpResponse:
     found = _readable(request, collection_id, ids=(object_id,), versions=("all",))
-    rows, next_token = _page(request, found.only("version", "date_added"))
+    rows, next_token = _page(request, found, "version")
     if not rows and not request.GET.get("next"):
         raise Http404
-    return _paged(rows, next_token, "versions", [row.version for row in rows])
+    return _paged(rows, next_token, "versions", [row[2] for row in rows])
 
 
 @taxii_view("GET")
 def manifest(request: HttpRequest, collection_id: str) -> HttpResponse:
-    rows, next_token = _page(request, _readable(request, collection_id).defer("body"))
+    rows, next_token = _page(request, _readable(request, collection_id), "stix_id", "version")
     items = [
-        {
-            "id": row.stix_id,
-            "date_added": _taxii_time(row.date_added),
-            "version": row.version,
-            "media_type": STIX_MEDIA_TYPE,
-        }
-        for row in rows
+        {"id": stix_id, "date_added": _taxii_time(added), "version": version, "media_type": STIX_MEDIA_TYPE}
+        for _pk, added, stix_id, version in rows
     ]
     return _paged(rows, next_token, "objects", items)
 
