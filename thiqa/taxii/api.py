@@ -27,7 +27,12 @@ def _bundle_response(bundle: dict[str, Any], filename: str) -> HttpResponse:
     return response
 
 
-@router.get("/incidents/{incident_uuid}", response={200: dict}, summary="One incident as a STIX 2.1 bundle")
+@router.get(
+    "/incidents/{incident_uuid}",
+    response={200: dict},
+    summary="One incident as a STIX 2.1 bundle",
+    url_name="stix_incident",
+)
 def export_incident(request: HttpRequest, incident_uuid: str) -> HttpResponse:
     incident = get_object_or_404(Incident.objects.select_related("participant"), uuid=incident_uuid)
     if not policy.can(request.user, "incidents.read", incident):
