@@ -7,7 +7,7 @@ DEMO_ENV := THIQA_PROFILE=demo THIQA_DATA_DIR=$(CURDIR)/var/demo \
 	THIQA_SMTP_URL=smtp://127.0.0.1:2525 THIQA_INBOUND_DOMAINS=thiqa.example,127.0.0.1,localhost
 PYTEST := $(BIN)/pytest -n 2 --dist loadfile
 
-.PHONY: demo democode test test-sqlite test-postgres lint messages install install-test
+.PHONY: demo democode test test-sqlite test-postgres lint messages install install-test install-bench bench-load
 
 $(VENV)/.installed: pyproject.toml
 	scripts/system-deps.sh demo
@@ -21,8 +21,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-bench: $(VENV)/.installed-bench
 
 # Compiled translation catalogs (.mo) are build output, made from the .po files.
 messages: install
@@ -46,3 +51,7 @@ test-postgres: install-test messages
 	THIQA_DATABASE_URL=$(PG_URL) $(PYTEST) -q
 
 test: lint test-sqlite test-postgres
+
+# Load: 50 users for 2 minutes against `thiqa serve` on PostgreSQL (docs/benchmarks.md); not in `make test`.
+bench-load: install-bench messages
+	THIQA_DATABASE_URL=$(PG_URL) $(BIN)/python bench/load/run.py

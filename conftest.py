@@ -1,16 +1,21 @@
 """Shared fixtures: people with roles, a real SMTP server on loopback, database checks."""
 
 import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyotp
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 
 from thiqa.accounts.models import Membership, Participant, User
@@ -255,6 +260,41 @@ def thiqa_environment(data_dir: str, database_url: str, **thiqa: str) -> dict[st
     return env
 
 
+class Workers:
+    """``thiqa worker`` processes a test starts, each logging into its own file of ``folder``
+    (``process.log``); whatever is still running at the end is killed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.started = folder, []
+
+    def start(self, env: dict[str, str], *args: str) -> subprocess.Popen:
+        log_path = self.folder / f"worker-{len(self.started)}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(  # noqa: S603  (our own interpreter running Thiqa)
+                [sys.executable, "-m", "thiqa.cli", "worker", *args],
+                cwd=Path(__file__).resolve().parent,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        process.log = log_path  # type: ignore[attr-defined]
+        self.started.append(process)
+        return process
+
+    def kill_all(self) -> None:
+        for process in self.started:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[Workers]:
+    started = Workers(tmp_path)
+    yield started
+    started.kill_all()
+
+
 @pytest.fixture
 def process_env(database_url: str) -> Callable[..., dict[str, str]]:
     """The environment for a Thiqa process a test starts (worker, server, receiver): the
@@ -294,3 +334,22 @@ def make_contact(participant: Participant, role: str = "technical", email: str |
     fields.setdefault("name", f"{role.title()} contact of {participant.name_en}")
     fields.setdefault("languages", ["en"])
     return Contact.objects.create(participant=participant, role=role, emails=[email], **fields)
+
+
+# --- the worker in the test's process -----------------------------------------------------
+
+
+@pytest.fixture
+def signals_restored() -> Iterator[None]:
+    """The worker installs its own SIGINT/SIGTERM handlers: give pytest its own back."""
+    names = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    saved = {sig: signal.getsignal(sig) for sig in names}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+@pytest.fixture
+def run_worker(signals_restored: None) -> Callable[[], None]:
+    """Run the worker here until no task is left (the periodic jobs are not enqueued)."""
+    return lambda: call_command("worker", batch=True, no_scheduler=True)

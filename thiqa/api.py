@@ -22,6 +22,7 @@ from thiqa.catalogue.api import router as catalogue_router
 from thiqa.checks.api import router as checks_router
 from thiqa.directory.api import router as directory_router
 from thiqa.glossary.api import router as glossary_router
+from thiqa.incidents.api import router as incidents_router
 from thiqa.lib.problems import problem
 from thiqa.library.api import router as library_router
 from thiqa.library.search_api import router as search_router
@@ -96,6 +97,7 @@ api.add_router("/library", library_router, auth=open_to_visitors("library.view")
 api.add_router("/directory", directory_router)
 api.add_router("/checks", checks_router)
 api.add_router("/messages", messaging_router)
+api.add_router("/incidents", incidents_router)
 api.add_router("/reporting", reporting_router)
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/capacity", capacity_router)

@@ -303,6 +303,10 @@ THIQA_MESSAGE_ESCALATION_HOURS = env_number("MESSAGE_ESCALATION_HOURS", 12)
 # National reporting: focal points are reminded this many days before a cycle's due date
 # (and once when it has passed) if their participant has not submitted.
 THIQA_REPORTING_REMINDER_DAYS = env_number("REPORTING_REMINDER_DAYS", 14)
+# Compilation PDFs are made by the worker into this folder and deleted this many days after
+# they were made (a viewer prepares a new one).
+THIQA_COMPILATION_DIR = Path(env("COMPILATION_DIR", str(DATA_DIR / "compilations")))
+THIQA_COMPILATION_PDF_DAYS = env_number("COMPILATION_PDF_DAYS", 2)
 # How long the acknowledgement link in a message's e-mail stays valid.
 THIQA_MESSAGE_LINK_DAYS = 30
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("directory/", include("thiqa.directory.urls")),
     path("checks/", include("thiqa.checks.urls")),
     path("messages/", include("thiqa.messaging.urls")),
+    path("incidents/", include("thiqa.incidents.urls")),
     # The national profile absorbed reporting's page per participant.
     path(
         "reporting/participants/<slug:code>/",
@@ -37,3 +38,4 @@ urlpatterns = [
 
 handler403 = "thiqa.views.forbidden"
 handler404 = "thiqa.views.not_found"
+handler500 = "thiqa.views.server_error"

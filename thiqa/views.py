@@ -1,13 +1,22 @@
 """Pages that belong to no single room: the home page, language switch, health check."""
 
+import sys
 from typing import Any
 
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.i18n import set_language
 
 from thiqa.accounts.services import set_language as remember_language
+from thiqa.lib.problems import problem
 from thiqa.lib.todo import todo_for
+
+# Seconds a client is asked to wait before trying again while the database is unreachable.
+RETRY_AFTER_SECONDS = 30
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,3 +46,21 @@ def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 page, except when the database is unreachable (restarted, failed over):
+    then a 503 that says so, and that nothing was half-saved (every write is one transaction),
+    drawn without the database (no navigation, no session), in the request's language."""
+    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response = problem(
+            503,
+            _("Briefly unavailable"),
+            _("The database cannot be reached at the moment; nothing was saved. Try again shortly."),
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -1,7 +1,9 @@
-"""Arabic through the real pages: the language switch, translated navigation, mirrored layout.
+"""Arabic through the real pages: the language switch, translated navigation, mirrored layout;
+the rooms' main pages over the demo data, in Arabic and right to left.
 
 Needs the compiled Arabic catalog: ``make messages`` (or ``thiqa compilemessages`` in thiqa/).
-With THIQA_SCREENSHOTS=1 it also refreshes the README screenshots in docs/screenshots/.
+With THIQA_SCREENSHOTS=1 it also refreshes the README screenshots in docs/screenshots/
+(every image the README shows).
 """
 
 import os
@@ -12,8 +14,13 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import VIEWPORT, sign_in
-from thiqa.accounts.demo_data import load_groups, load_states
+from thiqa.accounts.demo_data import DEMO_PASSWORD, load_groups, load_states
 from thiqa.accounts.models import Participant, User
+from thiqa.checks.models import CheckRound
+from thiqa.messaging.models import Message
+from thiqa.partnerships.models import Arrangement
+from thiqa.reporting import compilation
+from thiqa.reporting.models import Cycle
 
 pytestmark = pytest.mark.browser
 
@@ -130,3 +137,61 @@ def test_english_participants_page_screenshot(page: Page, community: User):
     expect(page.locator("main tbody tr")).to_have_count(50)  # the first page of the States
     if SCREENSHOTS:
         page.screenshot(path=SCREENSHOTS / "participants-en.png")
+
+
+def demo_pages() -> dict[str, tuple[str, str, bool]]:
+    """Each README screenshot of a room: who looks (a demo log-in), the page, whether the
+    whole page is taken (else the first 900 pixels)."""
+    secretariat = User.objects.get(email="secretariat@thiqa.example")
+    gca = Cycle.objects.filter(instrument="gca-self-assessment").order_by("-opens_on", "-pk").first()
+    compared = "&".join(f"p={s.participant.code}" for s in compilation.submissions(secretariat, gca)[:3])
+    notification = Message.objects.filter(kind="incident_notification", tlp="green", thread=None).first()
+    check = CheckRound.objects.filter(status=CheckRound.Status.CLOSED).order_by("-started_at").first()
+    arrangement = Arrangement.objects.order_by("pk").first()
+    sec, focal = "secretariat@thiqa.example", "focal.eg@thiqa.example"
+    return {
+        "catalogue-item-ar.png": (sec, "/catalogue/items/osce-cbm-8/", True),
+        "directory-compliance-ar.png": (sec, "/directory/compliance/", False),
+        "check-round-ar.png": (sec, f"/checks/rounds/{check.pk}/", False),
+        "messages-inbox-ar.png": (focal, "/messages/", False),
+        "message-thread-ar.png": (focal, f"/messages/threads/{notification.pk}/", True),
+        "reporting-compilation-ar.png": (sec, f"/reporting/cycles/{gca.pk}/compilation/", False),
+        "reporting-compare-ar.png": (sec, f"/reporting/cycles/{gca.pk}/compare/?{compared}", True),
+        "partnership-ar.png": (sec, f"/partnerships/{arrangement.pk}/", False),
+        "activities-ar.png": (sec, "/activities/", False),
+    }
+
+
+def test_the_rooms_pages_in_arabic_as_the_readme_shows_them(transactional_db, demo, browser, live_server):
+    for who, pages in _by_person(demo_pages()).items():
+        context = browser.new_context(
+            base_url=live_server.url, locale="ar", viewport={"width": VIEWPORT["width"], "height": 900}
+        )
+        page = context.new_page()
+        user = User.objects.get(email=who)
+        user.language = "ar"
+        user.save(update_fields=["language"])
+        sign_in(page, user, password=DEMO_PASSWORD)
+        for image, path, whole in pages:
+            reply = page.goto(path)
+            assert reply is not None and reply.status == 200, (path, reply and reply.status)
+            expect_language(page, "ar", "rtl")
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            if SCREENSHOTS:
+                page.screenshot(path=SCREENSHOTS / image, full_page=whole)
+        context.close()
+
+
+def _by_person(pages: dict[str, tuple[str, str, bool]]) -> dict[str, list[tuple[str, str, bool]]]:
+    found: dict[str, list[tuple[str, str, bool]]] = {}
+    for image, (who, path, whole) in pages.items():
+        found.setdefault(who, []).append((image, path, whole))
+    return found
+
+
+def test_every_screenshot_the_readme_shows_is_made_here():
+    readme = (ROOT / "README.md").read_text()
+    shown = set(re.findall(r"docs/screenshots/([\w.-]+\.png)", readme))
+    made = set(re.findall(r'"([\w-]+\.png)"', Path(__file__).read_text()))
+    assert shown <= made, shown - made
+    assert shown == {p.name for p in (ROOT / "docs" / "screenshots").glob("*.png")}

@@ -1,9 +1,12 @@
 """In Arabic, a full reporting cycle: a focal point drafts its State's response (the editor
 saves by itself while she types), saves it, submits it; another State asks a question about
-the submission and the first answers it."""
+the submission and the first answers it. The compilation's PDF is prepared by the worker
+while its page shows the status, then downloaded."""
 
+import random
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -11,9 +14,12 @@ from playwright.sync_api import Page, expect
 
 from conftest import make_user
 from tests.browser.conftest import arabic, sign_in
+from tests.browser.test_accessibility import violations
 from thiqa.accounts.models import ParticipantGroup
 from thiqa.reporting import services
-from thiqa.reporting.models import Response, SubmissionQuestion
+from thiqa.reporting.instruments import instrument
+from thiqa.reporting.models import Audience, CompilationPdf, Response, SubmissionQuestion
+from thiqa.reporting.sample import sample_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("catalogue")]
 
@@ -95,3 +101,43 @@ def test_draft_save_submit_question_and_answer_in_arabic(
     other.close()
     question = SubmissionQuestion.objects.get()
     assert question.answered_by == focal and question.asked_for == other_participant
+
+
+def test_the_compilation_pdf_is_prepared_in_the_background_and_downloaded(
+    page: Page, participant, other_participant, secretariat, run_worker
+):
+    today = timezone.localdate()
+    cycle = services.open_cycle(
+        secretariat,
+        instrument="gca-self-assessment",
+        title="التقييم الذاتي 2026",
+        period="2026",
+        opens_on=today - timedelta(days=1),
+        due_on=today + timedelta(days=30),
+    )
+    focal = make_user("focal.eg@thiqa.example", participant, "focal_point")
+    response = services.response_for(focal, cycle, participant)
+    answers = sample_answers(instrument("gca-self-assessment"), random.Random(5), 0.6, "ar")
+    services.save_draft(focal, response, answers=answers, language="ar", audience=Audience.SCOPE)
+    services.submit(focal, response)
+    reader = make_user("member.fr@thiqa.example", other_participant, "member", language="ar")
+
+    sign_in(page, reader)
+    page.goto(f"/reporting/cycles/{cycle.pk}/compilation/")
+    with page.expect_navigation():
+        page.get_by_role("button", name=arabic("Prepare PDF")).click()
+    status = page.locator("#pdf-status")
+    expect(status).to_contain_text(arabic("Queued"))
+    expect(status.locator("progress")).to_have_attribute("max", "1")
+    assert not violations(page)  # WCAG 2.1 AA while the PDF is being prepared
+    page.evaluate("window.stillThisPage = true")
+
+    run_worker()  # the worker takes the job; the page's script follows it without a reload
+    link = status.get_by_role("link", name=arabic("Download the PDF"))
+    expect(link).to_be_visible()
+    assert page.evaluate("window.stillThisPage === true") and not violations(page)
+    with page.expect_download() as download:
+        link.click()
+    content = Path(download.value.path()).read_bytes()
+    job = CompilationPdf.objects.get()
+    assert content.startswith(b"%PDF-") and len(content) == job.size and job.renders == 1

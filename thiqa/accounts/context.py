@@ -17,6 +17,7 @@ NAVIGATION = [
     (_("Directory"), "directory:index", "directory.view", ""),
     (_("Checks"), "checks:rounds", "checks.list", ""),
     (_("Messages"), "messaging:inbox", "messaging.view", "messaging.unread"),
+    (_("Incidents"), "incidents:list", "incidents.view", ""),
     (_("Reporting"), "reporting:cycles", "reporting.view", ""),
     (_("Partnerships"), "partnerships:index", "partnerships.view", ""),
     (_("Capacity building"), "capacity:index", "capacity.view", "capacity.waiting"),
@@ -33,7 +34,8 @@ NAVIGATION = [
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The links the policy lets this person open; a visitor who is not signed in gets those
-    of the public actions (the catalogue, the library and the search of an open deployment)."""
+    of the public actions in an open deployment (the catalogue, the library, the search, the
+    glossary, the profiles), none in a closed one (``policy.reads_public``)."""
     user = getattr(request, "user", None)
     items = []
     for label, name, action, badge in NAVIGATION:

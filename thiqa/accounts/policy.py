@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import QuerySet
@@ -60,6 +61,23 @@ def is_focal_point_of(user: User, participant: Participant) -> bool:
 def in_community(user: User) -> bool:
     """Holds any active role: the directory and participant pages are for them only."""
     return bool(roles_of(user))
+
+
+def open_deployment() -> bool:
+    """``THIQA_PUBLIC_CATALOGUE``: in an open deployment (the default) visitors who are not
+    signed in, and people with no role, read what is public (the catalogue, the library,
+    agreed glossary concepts, public profiles, published disclosures...); a closed one has no
+    reading outside the community at all. Read at every call, so the setting decides."""
+    return bool(settings.THIQA_PUBLIC_CATALOGUE)
+
+
+def reads_public(user: User | Any) -> bool:
+    """May read what is public: anyone in an open deployment, the community in a closed one.
+    :func:`can` asks it before the rule of every public action; the rooms' querysets of
+    public records ask it too, so they agree with their rules."""
+    return open_deployment() or bool(
+        user is not None and user.is_authenticated and user.is_active and in_community(user)
+    )
 
 
 def writes_for(user: User, participant_id: int | None) -> bool:
@@ -113,7 +131,9 @@ def _may_change_membership(user: User, membership: Membership) -> bool:
 class Action:
     rule: Callable[[User, Any], bool]
     writes: bool
-    public: bool = False  # also asked for visitors who are not signed in
+    # Also asked for visitors who are not signed in (and for people with no role), unless the
+    # deployment is closed: see :func:`reads_public`.
+    public: bool = False
 
 
 def anyone(user: User, target: Any) -> bool:
@@ -153,6 +173,8 @@ register(
 def can(user: User | Any, action: str, target: Any = None, token: ApiToken | None = None) -> bool:
     """May ``user`` perform ``action`` on ``target``, through ``token`` if an API call?"""
     rule = ACTIONS[action]  # an unknown action is a programming error, never a yes
+    if rule.public and not reads_public(user):
+        return False  # a closed deployment: nobody outside the community reads
     if user is None or not user.is_authenticated or not user.is_active:
         return rule.public and rule.rule(AnonymousUser(), target)
     if token is not None and rule.writes and not token.allows_writes:

@@ -33,8 +33,7 @@ from thiqa.accounts.forms import (
 )
 from thiqa.accounts.models import ApiToken, Membership, Participant, ParticipantGroup, User
 from thiqa.lib.http import posted
-from thiqa.lib.links import links_for
-from thiqa.lib.participant_sections import sections_for
+from thiqa.lib.links import extras_for
 
 PENDING = "thiqa-pending-signin"
 
@@ -256,6 +255,7 @@ def participant(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("The changes were saved."))
             return redirect("accounts:participant", code=obj.code)
     people = None
+    extras = extras_for("accounts.participant", request.user, obj)
     if policy.can(request.user, "participant.view_people", obj):
         people = obj.memberships.filter(is_active=True).select_related("user").order_by("role")
     return render(
@@ -267,8 +267,8 @@ def participant(request: HttpRequest, code: str) -> HttpResponse:
             "people": people,
             "groups": obj.groups.all(),
             "can_invite": policy.can(request.user, "membership.assign", (obj, Membership.Role.MEMBER)),
-            "sections": sections_for(request.user, obj),
-            "elsewhere": links_for("accounts.participant", request.user, obj),
+            "sections": extras.sections,
+            "elsewhere": extras.links,
         },
     )
 

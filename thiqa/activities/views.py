@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from thiqa.activities.models import SHARED_LABELS, Activity
 from thiqa.catalogue.parameters import MissingParameter
 from thiqa.lib import wordsearch
 from thiqa.lib.charts import bar_chart
+from thiqa.lib.forms import save_valid
 from thiqa.lib.http import posted
 
 PAGE_SIZE = 50
@@ -35,13 +37,20 @@ def index(request: HttpRequest) -> HttpResponse:
     """The repository: every activity the person may see, filtered and searched."""
     policy.require(request.user, "activities.view")
     form = FilterForm(request.GET or None)
-    try:
-        found = listing.filtered(request.user, form.filters())
-    except wordsearch.QueryError as exc:
-        form.add_error("q", str(exc))
-        found = Activity.objects.none()
+    found = _filtered(request, form, form.filters())
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "activities/index.html", {"form": form, "page": page, **_tools(request)})
+
+
+def _filtered(request: HttpRequest, form: FilterForm, filters: listing.Filters) -> QuerySet[Activity]:
+    """The activities the person may see under ``filters``; a search that cannot run shows
+    its reason beside the search field."""
+    found, error = wordsearch.searched(
+        lambda: listing.filtered(request.user, filters), Activity.objects.none()
+    )
+    if error:
+        form.add_error("q", error)
+    return found
 
 
 def _tools(request: HttpRequest) -> dict[str, bool]:
@@ -70,11 +79,7 @@ def _month_context(
     filters.when = "all"
     if group is not None:
         filters.group = group.code
-    try:
-        found = listing.filtered(request.user, filters)
-    except wordsearch.QueryError as exc:
-        form.add_error("q", str(exc))
-        found = Activity.objects.none()
+    found = _filtered(request, form, filters)
     year, number = _chosen_month(request)
     query = request.GET.copy()
     for name in ("year", "month", "page"):
@@ -116,14 +121,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "activities.create")
     form = ActivityForm(posted(request), user=request.user, initial={"tlp": "GREEN", "time_zone": "UTC"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.create(request.user, form.draft(), request=request)
-        except services.InvalidActivity as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The activity was recorded."))
-            return redirect("activities:detail", activity.pk)
+    saved, activity = save_valid(
+        request,
+        form,
+        lambda: services.create(request.user, form.draft(), request=request),
+        _("The activity was recorded."),
+        (services.InvalidActivity,),
+    )
+    if saved:
+        return redirect("activities:detail", activity.pk)
     return render(request, "activities/form.html", {"form": form, "activity": None})
 
 

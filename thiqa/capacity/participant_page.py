@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from thiqa.accounts import policy
 from thiqa.capacity.models import Engagement, Project, ProjectParty
-from thiqa.lib.participant_sections import Section, provides_section
+from thiqa.lib.links import Link, Section, provides
 
 
-@provides_section
-def capacity_section(user: Any, participant: Any) -> Section | None:
+@provides("accounts.participant")
+def capacity_section(user: Any, participant: Any) -> list[Link | Section]:
     if not policy.can(user, "capacity.view"):
-        return None
+        return []
     completed = (
         Engagement.objects.filter(status=Engagement.Status.COMPLETED)
         .filter(Q(need__participant=participant) | Q(offer__participant=participant))
@@ -38,7 +38,9 @@ def capacity_section(user: Any, participant: Any) -> Section | None:
         for p in Project.objects.filter(pk__in=parties.values("project_id"))
     ]
     if not rows and not projects:
-        return None
-    return Section(
-        _("Capacity building"), "capacity/_participant.html", {"completed": rows, "projects": projects}
-    )
+        return []
+    return [
+        Section(
+            _("Capacity building"), "capacity/_participant.html", {"completed": rows, "projects": projects}
+        )
+    ]

@@ -1,25 +1,18 @@
-"""The closed lists a need or an offer chooses from: regions (``data/regions.yaml``), GCA
+"""The closed lists a need or an offer chooses from: regions (the platform's, ``lib/regions.py``), GCA
 pillars (the catalogue's vocabulary, so the capacity room and the catalogue never disagree),
 languages (the platform's list of UN and OSCE languages) and kinds of support.
 
 Each list is the one validation of its codes, for the pages, the API and the demo.
 """
 
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-
-import yaml
 from django.db import models
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from thiqa.catalogue.models import Term
 from thiqa.lib import languages
-from thiqa.lib.bilingual import in_language
+from thiqa.lib.regions import WORLDWIDE, Region, region_choices, region_of, regions
 
-DATA = Path(__file__).parent / "data"
-WORLDWIDE = "worldwide"
 LANGUAGES: dict[str, str] = dict(languages.LANGUAGES)  # ISO 639-1 code -> name in that language
 _DJANGO_CODES = {"zh": "zh-hans"}  # Django's language names know Chinese by its script
 
@@ -33,35 +26,6 @@ class SupportKind(models.TextChoices):
     TOOLS = "tools", _("Tools and equipment")
     EXERCISES = "exercises", _("Exercises and drills")
     FUNDING = "funding", _("Funding")
-
-
-@dataclass(frozen=True)
-class Region:
-    code: str
-    labels: dict[str, str]
-    members: frozenset[str]  # ISO 3166-1 alpha-2 codes; empty for "worldwide"
-
-    @property
-    def label(self) -> str:
-        return in_language(self.labels)
-
-
-@cache
-def regions() -> dict[str, Region]:
-    """Every region by code, in the data file's order."""
-    entries = yaml.safe_load((DATA / "regions.yaml").read_text(encoding="utf-8"))
-    return {
-        e["code"]: Region(e["code"], {"en": e["en"], "ar": e["ar"]}, frozenset(e["members"])) for e in entries
-    }
-
-
-def region_of(code: str) -> Region | None:
-    """The region a State (by ISO alpha-2 code) belongs to; None for organizations."""
-    return next((r for r in regions().values() if code in r.members), None)
-
-
-def region_choices() -> list[tuple[str, str]]:
-    return [(r.code, r.label) for r in regions().values()]
 
 
 def pillars() -> dict[str, str]:
@@ -84,3 +48,6 @@ def language_names() -> dict[str, str]:
 
 def language_choices() -> list[tuple[str, str]]:
     return list(language_names().items())
+
+
+__all__ = ["WORLDWIDE", "Region", "region_choices", "region_of", "regions"]

@@ -8,7 +8,7 @@ from thiqa.audit.services import record
 from thiqa.catalogue import export
 from thiqa.catalogue.access import readable
 from thiqa.catalogue.models import Citation, Framework, Item, Relation, Term
-from thiqa.lib.links import links_for
+from thiqa.lib.links import extras_for
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -64,7 +64,7 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
         {"type": r.get_type_display(), "item": r.target if r.source_id == obj.pk else r.source}
         for r in related
     ]
-    elsewhere = links_for("catalogue.item", request.user, obj)
+    elsewhere = extras_for("catalogue.item", request.user, obj).links
     return render(request, "catalogue/item.html", {"item": obj, "links": links, "elsewhere": elsewhere})
 
 

@@ -138,10 +138,6 @@ _unescape = imports.unescape_cell
 _escape = imports.escape_cell
 
 
-def too_large() -> str:
-    return imports.too_large(MAX_BYTES)
-
-
 def _read(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the non-blank data rows with the file line each starts on."""
     return imports.read_csv(content, MAX_BYTES, MAX_ROWS)

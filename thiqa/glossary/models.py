@@ -45,7 +45,10 @@ class Audience(models.TextChoices):
 class ConceptQuerySet(models.QuerySet["Concept"]):
     def visible_to(self, user: User) -> "ConceptQuerySet":
         """Agreed concepts for anyone, every concept for the community: the rule of the
-        policy's ``glossary.view_concept`` (a test checks both agree)."""
+        policy's ``glossary.view_concept`` (a test checks both agree); none for those outside
+        the community of a closed deployment (``policy.reads_public``)."""
+        if not policy.reads_public(user):
+            return self.none()
         if not user.is_authenticated or not user.is_active or not policy.in_community(user):
             return self.filter(status=Concept.Status.AGREED)
         return self.all()
@@ -105,7 +108,10 @@ class GlossaryTermQuerySet(models.QuerySet["GlossaryTerm"]):
         ``glossary.view_term`` (a test checks both agree for every role and audience).
         Public submissions for anyone; a participant's own drafts and withdrawals for its
         people; every submission and withdrawal for the secretariat; the others' submissions
-        whose audience includes the person."""
+        whose audience includes the person. None for those outside the community of a closed
+        deployment (``policy.reads_public``)."""
+        if not policy.reads_public(user):
+            return self.none()
         submitted = Q(status=GlossaryTerm.Status.SUBMITTED)
         public = submitted & Q(audience=Audience.PUBLIC)
         if not user.is_authenticated or not user.is_active or not policy.in_community(user):

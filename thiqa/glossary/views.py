@@ -12,23 +12,23 @@ from django.views.decorators.http import require_POST
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import ServiceError
+from thiqa.catalogue.access import readable
 from thiqa.glossary import listing, services
 from thiqa.glossary.forms import CommentForm, ConceptForm, TermForm
 from thiqa.glossary.models import Concept, GlossaryTerm
 from thiqa.lib import wordsearch
+from thiqa.lib.forms import save_valid
 from thiqa.lib.http import posted
 from thiqa.lib.languages import language_choices
 
 
+@readable("glossary.view")
 def index(request: HttpRequest) -> HttpResponse:
     """The concepts the visitor may read, searched."""
     policy.require(request.user, "glossary.view")
     q, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
-    error = ""
-    try:
-        found = listing.concepts(request.user, q, status if status in Concept.Status.values else "")
-    except wordsearch.QueryError as exc:
-        found, error = [], str(exc)
+    chosen = status if status in Concept.Status.values else ""
+    found, error = wordsearch.searched(lambda: listing.concepts(request.user, q, chosen), [])
     user = request.user
     return render(
         request,
@@ -47,6 +47,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@readable("glossary.view")
 def concept(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Concept, pk=pk)
     policy.require(request.user, "glossary.view_concept", found)
@@ -81,11 +82,7 @@ def terms(request: HttpRequest) -> HttpResponse:
         status=request.GET.get("status", "").strip(),
         concept=request.GET.get("concept", "").strip(),
     )
-    error = ""
-    try:
-        found = listing.terms(request.user, filters)
-    except wordsearch.QueryError as exc:
-        found, error = [], str(exc)
+    found, error = wordsearch.searched(lambda: listing.terms(request.user, filters), [])
     return render(
         request,
         "glossary/terms.html",
@@ -107,6 +104,7 @@ def _readable(request: HttpRequest, pk: int) -> GlossaryTerm:
     return found
 
 
+@readable("glossary.view")
 def term(request: HttpRequest, pk: int) -> HttpResponse:
     found = _readable(request, pk)
     user = request.user
@@ -133,18 +131,17 @@ def create(request: HttpRequest) -> HttpResponse:
     form = TermForm(
         posted(request), request.FILES or None, user=request.user, initial={"audience": "community"}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = services.create(
-                request.user, form.cleaned_data["participant"], form.draft(), request=request
-            )
-        except services.InvalidTerm as exc:
-            form.add_service_errors(exc.errors)
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The term was saved as a draft. Submit it when it is ready."))
-            return redirect("glossary:term", made.pk)
+    saved, made = save_valid(
+        request,
+        form,
+        lambda: services.create(
+            request.user, form.cleaned_data["participant"], form.draft(), request=request
+        ),
+        _("The term was saved as a draft. Submit it when it is ready."),
+        (ServiceError,),
+    )
+    if saved:
+        return redirect("glossary:term", made.pk)
     return render(request, "glossary/term_form.html", {"form": form, "term": None})
 
 
@@ -159,16 +156,15 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         term=found,
         initial=TermForm.initial_for(found),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update(request.user, found, form.draft(), request=request)
-        except services.InvalidTerm as exc:
-            form.add_service_errors(exc.errors)
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The term was saved as a draft."))
-            return redirect("glossary:term", found.pk)
+    saved, _term = save_valid(
+        request,
+        form,
+        lambda: services.update(request.user, found, form.draft(), request=request),
+        _("The term was saved as a draft."),
+        (ServiceError,),
+    )
+    if saved:
+        return redirect("glossary:term", found.pk)
     return render(request, "glossary/term_form.html", {"form": form, "term": found})
 
 
@@ -240,14 +236,15 @@ def ungroup(request: HttpRequest, pk: int) -> HttpResponse:
 def create_concept(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "glossary.manage")
     form = ConceptForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = services.create_concept(request.user, form.draft(), request=request)
-        except services.InvalidConcept as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The concept was created."))
-            return redirect("glossary:concept", made.pk)
+    saved, made = save_valid(
+        request,
+        form,
+        lambda: services.create_concept(request.user, form.draft(), request=request),
+        _("The concept was created."),
+        (services.InvalidConcept,),
+    )
+    if saved:
+        return redirect("glossary:concept", made.pk)
     return render(request, "glossary/concept_form.html", {"form": form, "concept": None})
 
 
@@ -256,14 +253,15 @@ def edit_concept(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Concept, pk=pk)
     policy.require(request.user, "glossary.manage")
     form = ConceptForm(posted(request), initial=ConceptForm.initial_for(found))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_concept(request.user, found, form.draft(), request=request)
-        except services.InvalidConcept as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The concept was saved."))
-            return redirect("glossary:concept", found.pk)
+    saved, _concept = save_valid(
+        request,
+        form,
+        lambda: services.update_concept(request.user, found, form.draft(), request=request),
+        _("The concept was saved."),
+        (services.InvalidConcept,),
+    )
+    if saved:
+        return redirect("glossary:concept", found.pk)
     return render(request, "glossary/concept_form.html", {"form": form, "concept": found})
 
 

@@ -7,4 +7,4 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
-        from thiqa.incidents import rules  # noqa: F401  (policy rules)
+        from thiqa.incidents import demo_data, links, rules, scales  # noqa: F401  (demo, links on messages, policy rules, the national levels messaging offers)

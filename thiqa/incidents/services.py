@@ -31,8 +31,11 @@ from thiqa.incidents.models import COMMON_LEVELS, MAX_TITLE, Incident, IncidentU
 from thiqa.incidents.scales import current_scale
 from thiqa.lib import tlp
 from thiqa.lib.sectors import clean_sectors
-from thiqa.messaging.kinds import clean_cves, clean_indicators, parse_moment
+from thiqa.messaging import services as messaging
+from thiqa.messaging.addressing import Addressees
+from thiqa.messaging.kinds import all_kinds, clean_cves, clean_indicators, parse_moment
 from thiqa.messaging.models import Message
+from thiqa.messaging.services import MAX_SUBJECT, Draft
 
 MAX_SUMMARY = 20_000
 MAX_TEXT = 20_000
@@ -500,3 +503,52 @@ def _personal_circle(message: Message, recipients: list[Any]) -> list[User]:
         is_active=True, email__in=[a for r in recipients for a in r.addresses if r.user_id is None]
     )
     return [*people, *by_address]
+
+
+# --- early warning -----------------------------------------------------------------------------
+
+EARLY_WARNING = "early_warning"
+ALERT_ROLES = ["technical"]  # escalating to the policy contact, then the secretariat
+
+
+def raise_alert(
+    user: User,
+    incident: Incident,
+    *,
+    text: str,
+    participants: Iterable[Participant] = (),
+    groups: Iterable[ParticipantGroup] = (),
+    acknowledge_within_hours: int | None = None,
+    request: HttpRequest | None = None,
+) -> Message:
+    """Warn participants and groups of ``incident``: a message of the ``early_warning`` type
+    under the incident's label, sent by the messaging room (acknowledgement and escalation
+    included) on behalf of the incident's owner, linked to the incident and on its timeline."""
+    policy.require(user, "incidents.alert", incident)
+    definition = all_kinds()[EARLY_WARNING]
+    draft = Draft(
+        kind=EARLY_WARNING,
+        tlp=incident.tlp,
+        subject=(_("Early warning: %(title)s") % {"title": incident.title})[:MAX_SUBJECT],
+        body=text,
+        to=Addressees(participants=list(participants), groups=list(groups), roles=ALERT_ROLES),
+        fields=_alert_fields(incident),
+        acknowledge_within_hours=acknowledge_within_hours or definition.acknowledge_within_hours,
+    )
+    with transaction.atomic():
+        message = messaging.send(user, incident.participant, draft, request=request)
+        incident.alerts.add(message)
+        IncidentUpdate.objects.create(incident=incident, author=user, field="alerts")
+        audit("incidents.alerted", actor=user, target=incident, data={"message": message.pk}, request=request)
+    return message
+
+
+def _alert_fields(incident: Incident) -> dict[str, Any]:
+    fields: dict[str, Any] = {"incident_reference": str(incident.uuid)}
+    if incident.common_level:
+        fields["severity"] = str(incident.common_level)
+    if incident.sectors:
+        fields["sectors"] = list(incident.sectors)
+    if incident.indicators:
+        fields["indicators"] = [i["value"] for i in incident.indicators][:500]
+    return fields

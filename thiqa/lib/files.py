@@ -2,6 +2,7 @@
 content and not only their name; stored outside the web root under their SHA-256, written whole
 or not at all."""
 
+import errno
 import hashlib
 import io
 import json
@@ -139,6 +140,15 @@ def check_all(uploads: list[Upload]) -> list[Checked]:
     return checked
 
 
+class StorageFull(ValueError):
+    """The data directory has no room for the file (ENOSPC, or EFBIG/EDQUOT: a size limit or
+    quota): nothing of it is kept, and the person is told so."""
+
+
+# What the operating system says when a file cannot grow: no space, over a size limit, over quota.
+NO_ROOM = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
 def path_for(sha256: str) -> Path:
     if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
         raise ValueError("not a SHA-256")  # never a path built from anything else
@@ -147,17 +157,46 @@ def path_for(sha256: str) -> Path:
 
 def store(file: Checked) -> None:
     """Write the file under its SHA-256 (a file already there is the same file): written
-    to a temporary name, flushed, then renamed, so a reader never sees half of it."""
+    to a temporary name, flushed, then renamed, so a reader never sees half of it. If the
+    disk is full, the partial temporary file is removed and :class:`StorageFull` raised."""
     path = path_for(file.sha256)
     if path.exists():
         return
+    try:
+        write_whole(path, file.content)
+    except OSError as exc:
+        if exc.errno in NO_ROOM:
+            raise StorageFull(
+                _(
+                    "“%(name)s” could not be stored: the server has no room for it at the moment. "
+                    "Nothing was saved; try again later."
+                )
+                % {"name": file.filename}
+            ) from exc
+        raise
+
+
+def write_whole(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary name, flushed, then renamed: a
+    reader sees the whole file or none of it, and a failed write leaves nothing behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{file.sha256}.{os.getpid()}")
-    with open(temporary, "wb") as f:
-        f.write(file.content)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(temporary, path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        with open(temporary, "wb") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def store_all(checked: list[Checked]) -> None:
+    """Store every file, before anything refers to them (a file stored for a message that is
+    then not saved is harmless: stored files are named by their content)."""
+    for file in checked:
+        store(file)
 
 
 def read(sha256: str) -> bytes:

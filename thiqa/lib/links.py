@@ -1,19 +1,47 @@
-"""Links a page of a lower room shows to what higher rooms hold about its object (a
-catalogue item's national positions, a participant's profile): a room registers a provider
-for the page's name in its ``AppConfig.ready``; the page asks :func:`links_for`.
+"""What higher rooms add to the pages of lower rooms, which never import them: links (a
+catalogue item's national positions, a participant's profile) and whole sections (a
+participant's capacity-building record). The one registry of such additions.
 
-A provider takes the person and the object and returns links ``{"text", "url"}``, only to
-what the person may see."""
+A room registers a provider for a page's name (``"catalogue.item"``,
+``"accounts.participant"``) in its ``AppConfig.ready``; the page asks :func:`extras_for`.
+A provider takes the person and the page's object and returns its :class:`Link` and
+:class:`Section` entries, only about what the person may see (an empty list otherwise). The
+page shows the links as a list and includes each section's template with ``section`` in
+its context."""
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-Link = dict[str, str]
-Provider = Callable[[Any, Any], list[Link]]
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What the providers of one page gave for one person and object, in registration order."""
+
+    links: list[Link]
+    sections: list[Section]
+
+
+Provider = Callable[[Any, Any], list[Link | Section]]
 PROVIDERS: dict[str, list[Provider]] = {}
 
 
-def provides_links(page: str) -> Callable[[Provider], Provider]:
+def provides(page: str) -> Callable[[Provider], Provider]:
+    """Register the decorated provider for ``page`` (once, however often it is imported)."""
+
     def register(provider: Provider) -> Provider:
         providers = PROVIDERS.setdefault(page, [])
         if provider not in providers:
@@ -23,5 +51,9 @@ def provides_links(page: str) -> Callable[[Provider], Provider]:
     return register
 
 
-def links_for(page: str, user: Any, obj: Any) -> list[Link]:
-    return [link for provider in PROVIDERS.get(page, []) for link in provider(user, obj)]
+def extras_for(page: str, user: Any, obj: Any) -> Extras:
+    found = [extra for provider in PROVIDERS.get(page, []) for extra in provider(user, obj)]
+    return Extras(
+        links=[e for e in found if isinstance(e, Link)],
+        sections=[e for e in found if isinstance(e, Section)],
+    )

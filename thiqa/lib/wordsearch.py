@@ -7,7 +7,7 @@ holding every word of the query. Rooms search here, among the records a person m
 whatever is labelled above what the shared library index may hold.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
@@ -48,3 +48,15 @@ def search(records: QuerySet[M], query: str) -> QuerySet[M]:
     without words."""
     terms = query_terms(query)
     return holding(records, terms) if terms else records.none()
+
+
+T = TypeVar("T")
+
+
+def searched(find: Callable[[], T], empty: T) -> tuple[T, str]:
+    """What ``find`` returns and no error, or ``empty`` and the translated reason the search
+    cannot be run: how a list page shows its search's results or why there are none."""
+    try:
+        return find(), ""
+    except QueryError as exc:
+        return empty, str(exc)

@@ -24,23 +24,30 @@ class Audience(models.TextChoices):
 def readable_by(user: User, *, sources: bool) -> models.Q:
     """The owned records (``owner``, ``audience``, ``audience_participants``) ``user`` may
     read, plus unowned ones when ``sources``: the rule of ``rules.may_read_owned`` as a
-    query (a test checks both agree). Shared by the library and the profiles."""
+    query (a test checks both agree). Shared by the library and the profiles. Nothing for
+    those outside the community of a closed deployment (``policy.reads_public``); a withdrawn
+    record (``withdrawn_at``) for nobody."""
+    if not policy.reads_public(user):
+        return models.Q(pk__in=[])
+    live = models.Q(withdrawn_at__isnull=True)
     found = models.Q(owner__isnull=False, audience=Audience.PUBLIC)
     if sources:
         found |= models.Q(owner__isnull=True)
     if not user.is_authenticated or not policy.in_community(user):
-        return found
+        return live & found
     if policy.is_secretariat(user):
-        return found | models.Q(owner__isnull=False)
+        return live & (found | models.Q(owner__isnull=False))
     own = list(policy.roles_of(user))
     chosen = models.Q(audience=Audience.CHOSEN, audience_participants__in=own)
-    return found | models.Q(audience=Audience.COMMUNITY) | models.Q(owner_id__in=own) | chosen
+    return live & (found | models.Q(audience=Audience.COMMUNITY) | models.Q(owner_id__in=own) | chosen)
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
     def shared(self) -> "DocumentQuerySet":
-        """Source texts and public national documents: what the shared search index holds."""
-        return self.filter(models.Q(owner__isnull=True) | models.Q(audience=Audience.PUBLIC))
+        """Source texts and public national documents not withdrawn: what the shared search
+        index holds."""
+        public = models.Q(owner__isnull=True) | models.Q(audience=Audience.PUBLIC)
+        return self.filter(public, withdrawn_at__isnull=True)
 
     def visible_to(self, user: User) -> "DocumentQuerySet":
         """The documents ``user`` may read: the policy's ``library.view_document``."""
@@ -88,6 +95,10 @@ class Document(models.Model):
     issued_on = models.DateField(_("date"), null=True, blank=True)
     audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices, blank=True)
     audience_participants = models.ManyToManyField(Participant, related_name="+", blank=True)
+    # A national document its participant withdrew: kept (citations, the audit log) but read
+    # by nobody and out of the search index.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -112,8 +123,8 @@ class Document(models.Model):
     @property
     def is_shared(self) -> bool:
         """Read by everyone who may search: a source text, or a public national document.
-        Only these enter the shared search index (see ``search.py``)."""
-        return self.owner_id is None or self.audience == Audience.PUBLIC
+        Only these enter the shared search index (see ``search.py``); never once withdrawn."""
+        return self.withdrawn_at is None and (self.owner_id is None or self.audience == Audience.PUBLIC)
 
 
 class Passage(models.Model):

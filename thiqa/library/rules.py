@@ -20,7 +20,9 @@ def may_read_owned(user: User, record: Any) -> bool:
     public ones by anyone, signed in or not; the others by the owner's people and the
     secretariat, and by every participant's people (``community``) or the chosen
     participants' people (``chosen``). Mirrors ``models.readable_by``; the profiles' national
-    positions follow the same rule."""
+    positions follow the same rule. A withdrawn record is read by nobody."""
+    if getattr(record, "withdrawn_at", None) is not None:
+        return False
     if record.audience == "public":
         return True
     if not user.is_authenticated or not policy.in_community(user):

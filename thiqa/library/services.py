@@ -1,4 +1,6 @@
-"""Every write of the library: ingesting documents and linking catalogue citations to passages."""
+"""Every write of the library: ingesting documents, changing or withdrawing a national
+document (for the profiles room, which checks, authorizes and audits), and linking catalogue
+citations to passages."""
 
 import itertools
 import re
@@ -9,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -20,7 +23,16 @@ from thiqa.library import search
 from thiqa.library.models import CitedPassage, Document, Passage
 from thiqa.library.reading import MAX_BYTES, LibraryError, ReadResult, read_bytes, read_path
 
-__all__ = ["DuplicateDocument", "LibraryError", "Ownership", "Unresolved", "ingest", "resolve_citations"]
+__all__ = [
+    "DuplicateDocument",
+    "LibraryError",
+    "Ownership",
+    "Unresolved",
+    "ingest",
+    "resolve_citations",
+    "update_national",
+    "withdraw_national",
+]
 
 
 class DuplicateDocument(LibraryError):
@@ -157,6 +169,28 @@ def ingest(
         )
         resolve_citations(document)
         search.reindex_document(document)
+    return document
+
+
+def update_national(document: Document, ownership: Ownership, titles: tuple[str, str]) -> Document:
+    """Change a national document's facts (kind, date, language, audience, titles), keeping
+    its text; the shared search index follows its audience. The caller checked the values,
+    holds the transaction and records the change in the audit log."""
+    document.kind, document.issued_on = ownership.kind, ownership.issued_on
+    document.language, document.audience = ownership.language, ownership.audience
+    document.title_en, document.title_ar = titles[0][:400], titles[1][:400]
+    document.save(update_fields=["kind", "issued_on", "language", "audience", "title_en", "title_ar"])
+    document.audience_participants.set(ownership.shared_with)
+    search.reindex_document(document)
+    return document
+
+
+def withdraw_national(document: Document, reason: str) -> Document:
+    """Withdraw a national document: kept, read by nobody, out of the search index. The
+    caller authorizes, holds the transaction and audits."""
+    document.withdrawn_at, document.withdrawal_reason = timezone.now(), reason
+    document.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    search.reindex_document(document)
     return document
 
 

@@ -140,6 +140,7 @@ def kinds(request: HttpRequest) -> list[dict[str, Any]]:
                     "choices": [{"value": c.value, **c.labels} for c in f.choices],
                 }
                 for f in k.fields
+                if not f.retired
             ],
         }
         for k in all_kinds().values()

@@ -63,7 +63,6 @@ def load() -> list[str]:
                 fields={
                     "detected_at": detected,
                     "sectors": ["banking", "public-administration"],
-                    "national_severity": "Category 3 (KE-CIRT scale)",
                     "severity": "3",
                     "incident_status": "ongoing",
                     "impact": "Credentials of several officials were entered on the fake page.",

@@ -17,7 +17,7 @@ from thiqa.lib.forms import ServiceErrorsMixin
 from thiqa.lib.tlp import TLP
 from thiqa.messaging.addressing import Addressees
 from thiqa.messaging.inbox import STATES, Filters
-from thiqa.messaging.kinds import Kind, all_kinds
+from thiqa.messaging.kinds import Kind, all_kinds, national_levels
 from thiqa.messaging.services import Draft
 
 ROLE_CHOICES = [(r, label) for r, label in ContactRole.choices if r != ContactRole.ALTERNATE]
@@ -85,9 +85,31 @@ class AddresseesForm(ServiceErrorsMixin, forms.Form):
         return {"recipients": "participants"}.get(target, target)
 
 
-def _template_field(spec: Any) -> forms.Field:
-    attrs = {"required": True} if spec.required and spec.type != "multichoice" else {}
-    label = spec.label + (" *" if spec.required else "")
+def _national_level_field(spec: Any, label: str, user: User) -> forms.Field:
+    """The levels of the scales of the participants ``user`` writes for (the service keeps
+    the sender's own)."""
+    choices = [
+        (level.value, f"{participant.name} · {level.label}")
+        for participant in policy.writing_participants(user)
+        for level in national_levels(participant.pk)
+    ]
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", "—"), *choices],
+        required=False,
+        help_text=_(
+            "The common level follows from your scale's mapping. Without a registered scale, "
+            "choose the common level below."
+        ),
+    )
+
+
+def _template_field(spec: Any, user: User, derived: set[str]) -> forms.Field:
+    required = spec.required and spec.name not in derived
+    attrs = {"required": True} if required and spec.type != "multichoice" else {}
+    label = spec.label + (" *" if required else "")
+    if spec.type == "national_level":
+        return _national_level_field(spec, label, user)
     if spec.type == "multichoice":
         return forms.MultipleChoiceField(
             label=label,
@@ -169,11 +191,16 @@ class ComposeForm(AddresseesForm):
                 acknowledge_within_hours=kind.acknowledge_within_hours or 24,
                 sender=self.fields["sender"].queryset.first(),  # type: ignore[attr-defined]
             )
-        for spec in kind.fields:
-            self.fields[FIELD_PREFIX + spec.name] = _template_field(spec)
+        derived = {spec.derives for spec in kind.fields if spec.derives}
+        for spec in self.asked():
+            self.fields[FIELD_PREFIX + spec.name] = _template_field(spec, user, derived)
+
+    def asked(self) -> list[Any]:
+        """The template's fields a new message fills (retired ones are not asked)."""
+        return [spec for spec in self.kind.fields if not spec.retired]
 
     def template_fields(self) -> list[forms.BoundField]:
-        return [self[FIELD_PREFIX + spec.name] for spec in self.kind.fields]
+        return [self[FIELD_PREFIX + spec.name] for spec in self.asked()]
 
     def draft(self, uploads: list[Upload]) -> Draft:
         data = self.cleaned_data
@@ -183,7 +210,7 @@ class ComposeForm(AddresseesForm):
             subject=data["subject"],
             body=data["body"],
             to=self.addressees(),
-            fields={spec.name: data.get(FIELD_PREFIX + spec.name) for spec in self.kind.fields},
+            fields={spec.name: data.get(FIELD_PREFIX + spec.name) for spec in self.asked()},
             items=list(data["items"]),
             acknowledge_within_hours=(data["acknowledge_within_hours"] or 24)
             if data["acknowledge"]

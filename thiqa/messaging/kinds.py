@@ -3,13 +3,19 @@ each type's fields (one validation for the web form and the API).
 
 Values are stored in JSON as: text and choice → string; multichoice → list of strings;
 datetime → ISO 8601 in UTC; number → number; indicators → list of ``{"type", "value"}``;
-cves → list of strings.
+cves → list of strings; national_level → the id of a level of the sender's national scale,
+as a string (the scales are the incidents room's: it provides them at start-up through
+:func:`provide_national_scales`, so messaging never imports it).
+
+A field marked ``retired`` is no longer asked (new messages may not fill it) but still
+displays on the messages that have it; ``derives`` names the choice field a national level
+fills from its mapping.
 """
 
 import functools
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +39,17 @@ from thiqa.lib.bilingual import (
 from thiqa.lib.sectors import sectors
 
 DATA = Path(__file__).parent / "data" / "kinds.yaml"
-FIELD_TYPES = ("text", "textarea", "choice", "multichoice", "datetime", "number", "indicators", "cves")
+FIELD_TYPES = (
+    "text",
+    "textarea",
+    "choice",
+    "multichoice",
+    "datetime",
+    "number",
+    "indicators",
+    "cves",
+    "national_level",
+)
 MAX_TEXT = 200
 MAX_TEXTAREA = 20_000
 MAX_LIST = 500
@@ -82,6 +98,8 @@ SCHEMA = {
                                 "min": {"type": "number"},
                                 "max": {"type": "number"},
                                 "after": {"type": "string"},
+                                "derives": {"type": "string"},
+                                "retired": {"type": "boolean"},
                             },
                         },
                     },
@@ -102,6 +120,8 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     after: str | None = None
+    derives: str | None = None
+    retired: bool = False
 
     @property
     def label(self) -> str:
@@ -155,8 +175,12 @@ def parse(data: Any) -> dict[str, Kind]:
     for entry in data["kinds"]:
         fields = tuple(_field(f, lists, entry["code"]) for f in entry.get("fields", []))
         names = [f.name for f in fields]
-        if len(set(names)) != len(names) or any(f.after and f.after not in names for f in fields):
-            raise KindsError(f"{DATA.name}: {entry['code']}: field names repeat or 'after' names no field")
+        if len(set(names)) != len(names) or any(
+            (f.after and f.after not in names) or (f.derives and f.derives not in names) for f in fields
+        ):
+            raise KindsError(
+                f"{DATA.name}: {entry['code']}: field names repeat or 'after' or 'derives' names no field"
+            )
         kinds[entry["code"]] = Kind(
             code=entry["code"],
             titles=entry["title"],
@@ -191,6 +215,8 @@ def _field(entry: dict[str, Any], lists: dict[str, tuple[Choice, ...]], kind: st
         minimum=entry.get("min"),
         maximum=entry.get("max"),
         after=entry.get("after"),
+        derives=entry.get("derives"),
+        retired=entry.get("retired", False),
     )
 
 
@@ -204,6 +230,47 @@ def sendable() -> list[Kind]:
     return [k for k in all_kinds().values() if not k.reply_only]
 
 
+# --- national severity scales, provided by the room above -----------------------------------
+
+
+@dataclass(frozen=True)
+class NationalLevel:
+    """A level of a participant's national scale as a message field offers it."""
+
+    value: str  # the level's id
+    label: str
+    common_level: int
+
+
+@dataclass(frozen=True)
+class NationalScales:
+    """What the incidents room provides: the levels of a participant's current scale (by
+    participant id), and how a stored level reads (None: no such level)."""
+
+    levels: Callable[[int], list[NationalLevel]]
+    describe: Callable[[str], str | None]
+
+
+_SCALES: list[NationalScales] = []
+
+
+def provide_national_scales(provider: NationalScales) -> None:
+    """Called once by the incidents room when the app is ready."""
+    _SCALES[:] = [provider]
+
+
+def national_levels(participant_id: int | None) -> list[NationalLevel]:
+    """The levels the participant's people classify with (none without a scale)."""
+    if participant_id is None or not _SCALES:
+        return []
+    return _SCALES[0].levels(participant_id)
+
+
+def describe_national_level(value: str) -> str:
+    found = _SCALES[0].describe(value) if _SCALES else None
+    return found or value
+
+
 # --- validating a message's fields ------------------------------------------------------------
 
 
@@ -215,22 +282,39 @@ class FieldErrors(ValueError):
         self.errors = errors
 
 
-def clean_fields(definition: Kind, values: dict[str, Any]) -> dict[str, Any]:
+def clean_fields(
+    definition: Kind, values: dict[str, Any], participant_id: int | None = None
+) -> dict[str, Any]:
     """The template's fields of ``values``, validated and normalized; raises FieldErrors
-    naming every problem at once (unknown fields included)."""
+    naming every problem at once (unknown and retired fields included). A national level is
+    one of the sending participant's (``participant_id``) and fills the field it derives."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
-    known = {f.name for f in definition.fields}
+    known = {f.name for f in definition.fields if not f.retired}
     for name in sorted(set(values) - known):
         errors[name] = [_("This type of message has no field “%(name)s”.") % {"name": name}]
+    derived = {
+        f.derives
+        for f in definition.fields
+        if f.type == "national_level" and not _is_empty(values.get(f.name))
+    }
     for spec in definition.fields:
         raw = values.get(spec.name)
+        if spec.retired:
+            continue
         if _is_empty(raw):
-            if spec.required:
+            if spec.required and spec.name not in derived:
                 errors[spec.name] = [_("This field is required.")]
             continue
         try:
-            cleaned[spec.name] = CLEANERS[spec.type](spec, raw)
+            if spec.type == "national_level":
+                _derive(spec, raw, participant_id, cleaned, values)
+            else:
+                cleaned.setdefault(spec.name, CLEANERS[spec.type](spec, raw))
+        except _Contradicted:
+            errors[spec.derives or spec.name] = [
+                _("The common level follows from the national level's mapping.")
+            ]
         except ValueError as exc:
             errors[spec.name] = [str(exc)]
     for spec in definition.fields:
@@ -242,6 +326,26 @@ def clean_fields(definition: Kind, values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise FieldErrors(errors)
     return cleaned
+
+
+class _Contradicted(ValueError):
+    """A common level given that the national level's mapping contradicts."""
+
+
+def _derive(
+    spec: Field, raw: Any, participant_id: int | None, cleaned: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """A national level of the sender's scale, and the common level its mapping gives."""
+    value = str(raw).strip()
+    level = next((lvl for lvl in national_levels(participant_id) if lvl.value == value), None)
+    if level is None:
+        raise ValueError(_("Choose a level of your participant's national scale."))
+    cleaned[spec.name] = level.value
+    if spec.derives:
+        given = values.get(spec.derives)
+        if not _is_empty(given) and str(given).strip() != str(level.common_level):
+            raise _Contradicted
+        cleaned[spec.derives] = str(level.common_level)
 
 
 def _is_empty(value: Any) -> bool:
@@ -471,6 +575,8 @@ def display_values(definition: Kind, values: dict[str, Any]) -> Iterable[tuple[F
             text = "\n".join(f"{i['type']}: {i['value']}" for i in value)
         elif spec.type == "cves":
             text = "\n".join(value)
+        elif spec.type == "national_level":
+            text = describe_national_level(value)
         else:
             text = value
         yield spec, text

@@ -75,7 +75,7 @@ def send(
     policy.require(user, "messaging.send", participant)
     errors: dict[str, list[str]] = {}
     definition = _definition(draft.kind, errors)
-    fields = _fields(definition, draft.fields, errors) if definition else {}
+    fields = _fields(definition, draft.fields, errors, participant.pk) if definition else {}
     _check_text(draft, errors)
     codes = draft.items if draft.items is not None else list(definition.item_codes if definition else ())
     items = _items(codes, errors)
@@ -129,9 +129,11 @@ def _definition(code: str, errors: dict[str, list[str]]) -> Kind | None:
     return definition
 
 
-def _fields(definition: Kind, values: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+def _fields(
+    definition: Kind, values: dict[str, Any], errors: dict[str, list[str]], participant_id: int
+) -> dict[str, Any]:
     try:
-        return clean_fields(definition, values)
+        return clean_fields(definition, values, participant_id)
     except FieldErrors as exc:
         errors.update({f"fields.{name}": msgs for name, msgs in exc.errors.items()})
         return {}
@@ -222,8 +224,12 @@ def _terms(subject: str, body: str, fields: dict[str, Any]) -> str:
 
 
 def _attach(message: Message, uploads: list[files.Checked], label: str) -> None:
-    for upload in uploads:
-        files.store(upload)
+    """Store the files and their rows; a full disk is the sender's error to read (raised
+    inside the message's transaction, so nothing of the message is kept)."""
+    try:
+        files.store_all(uploads)
+    except files.StorageFull as exc:
+        raise InvalidMessage({"attachments": [str(exc)]}) from exc
     _add_attachments(message, [(upload, label) for upload in uploads])
 
 

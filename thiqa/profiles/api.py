@@ -1,5 +1,6 @@
 """API: national profiles, national documents and national positions (``/api/v1/profiles``).
-Everything is read as the caller may see it; writes go through the services."""
+Everything is read as the caller may see it; writes (recording, changing, withdrawing) go
+through the services."""
 
 from datetime import date
 from typing import Any
@@ -49,6 +50,10 @@ class PositionIn(SharingIn):
     text: str
 
 
+class WithdrawIn(Schema):
+    reason: str
+
+
 class DocumentOut(Schema):
     slug: str
     participant: str
@@ -73,6 +78,15 @@ class PositionOut(Schema):
     language: str
     audience: str
     items: list[str]
+
+
+class TermOut(Schema):
+    id: int
+    term: str
+    language: str
+    definition: str
+    audience: str
+    concept: int | None
 
 
 class StandingOut(Schema):
@@ -102,6 +116,7 @@ class ProfileOut(Schema):
     coverage: CoverageOut | None
     partnerships: list[int]
     activities: list[int]
+    terms: list[TermOut]
 
 
 def _document_out(national: NationalDocument) -> dict[str, Any]:
@@ -172,6 +187,17 @@ def profile(request: HttpRequest, code: str) -> dict[str, Any]:
         "coverage": {**vars(coverage), "complete": coverage.complete} if coverage else None,
         "partnerships": [a.pk for a in shown.partnerships],
         "activities": [a.pk for a in shown.activities],
+        "terms": [
+            {
+                "id": t.pk,
+                "term": t.term,
+                "language": t.language,
+                "definition": t.definition,
+                "audience": t.audience,
+                "concept": t.concept_id,
+            }
+            for t in shown.terms
+        ],
     }
 
 
@@ -195,9 +221,7 @@ def add_document(
 
 @router.get("/profiles/documents/{slug}", response=DocumentOut)
 def document(request: HttpRequest, slug: str) -> dict[str, Any]:
-    found = get_object_or_404(NationalDocument.objects.select_related("document__owner"), document__slug=slug)
-    policy.require_request(request, "library.view_document", found.document)
-    return _document_out(found)
+    return _document_out(_national(request, slug))
 
 
 @router.get("/profiles/{code}/positions", response=list[PositionOut])
@@ -222,3 +246,49 @@ def item_positions(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     policy.require_request(request, "profiles.view")
     positions, _documents = standing.on_item(request.user, get_object_or_404(Item, code=code, is_active=True))
     return [_position_out(p) for p in positions]
+
+
+def _national(request: HttpRequest, slug: str) -> NationalDocument:
+    found = get_object_or_404(NationalDocument.objects.select_related("document__owner"), document__slug=slug)
+    policy.require_request(request, "library.view_document", found.document)
+    return found
+
+
+def _position(request: HttpRequest, position_id: int) -> Position:
+    found = get_object_or_404(Position.objects.select_related("owner", "document"), pk=position_id)
+    policy.require_request(request, "profiles.view_position", found)
+    return found
+
+
+@router.put("/profiles/documents/{slug}", response=DocumentOut)
+def edit_document(request: HttpRequest, slug: str, payload: DocumentIn) -> dict[str, Any]:
+    """Change a national document's facts (its file stays); an audited change."""
+    national = _national(request, slug)
+    policy.require_request(request, "profiles.edit_document", national.document)
+    draft = services.DocumentDraft(payload.kind, payload.title_en, payload.title_ar, payload.sharing())
+    return _document_out(services.edit_document(request.user, national, draft, request=request))
+
+
+@router.post("/profiles/documents/{slug}/withdraw", response={204: None})
+def withdraw_document(request: HttpRequest, slug: str, payload: WithdrawIn) -> Status:
+    national = _national(request, slug)
+    policy.require_request(request, "profiles.withdraw_document", national.document)
+    services.withdraw_document(request.user, national, payload.reason, request=request)
+    return Status(204, None)
+
+
+@router.put("/profiles/positions/{position_id}", response=PositionOut)
+def edit_position(request: HttpRequest, position_id: int, payload: PositionIn) -> dict[str, Any]:
+    """Change a national position (its document, if any, follows); an audited change."""
+    found = _position(request, position_id)
+    policy.require_request(request, "profiles.edit_position", found)
+    draft = services.PositionDraft(payload.subject, payload.title, payload.text, payload.sharing())
+    return _position_out(services.edit_position(request.user, found, draft, request=request))
+
+
+@router.post("/profiles/positions/{position_id}/withdraw", response={204: None})
+def withdraw_position(request: HttpRequest, position_id: int, payload: WithdrawIn) -> Status:
+    found = _position(request, position_id)
+    policy.require_request(request, "profiles.withdraw_position", found)
+    services.withdraw_position(request.user, found, payload.reason, request=request)
+    return Status(204, None)

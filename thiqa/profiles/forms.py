@@ -11,8 +11,16 @@ from thiqa.accounts.models import Participant
 from thiqa.lib.forms import ServiceErrorsMixin
 from thiqa.lib.languages import LANGUAGES
 from thiqa.library.models import Audience, Document
-from thiqa.profiles.models import MAX_TEXT, MAX_TITLE, Position
-from thiqa.profiles.services import DOCUMENT_KINDS, DocumentDraft, PositionDraft, Sharing
+from thiqa.profiles.models import MAX_TEXT, MAX_TITLE, NationalDocument, Position
+from thiqa.profiles.services import (
+    DOCUMENT_KINDS,
+    MAX_REASON,
+    DocumentDraft,
+    PositionDraft,
+    Sharing,
+    document_facts,
+    position_facts,
+)
 
 
 def item_codes(text: str) -> list[str]:
@@ -103,3 +111,35 @@ class PositionForm(SharingForm):
     def draft(self) -> PositionDraft:
         data = self.cleaned_data
         return PositionDraft(data["subject"], data["title"], data["text"], self.sharing())
+
+
+def _initial(facts: dict[str, Any]) -> dict[str, Any]:
+    """A form's starting values from what the audit log records of a document or position."""
+    return {**facts, "issued_on": facts["date"], "items": " ".join(facts["items"])}
+
+
+class DocumentEditForm(DocumentForm):
+    """The facts of a national document; its file stays (a new text is a new document)."""
+
+    def __init__(self, *args: Any, national: NationalDocument, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", _initial(document_facts(national)))
+        super().__init__(*args, **kwargs)
+        del self.fields["file"]
+
+
+class PositionEditForm(PositionForm):
+    """A national position's facts and text; its document, if any, stays."""
+
+    def __init__(self, *args: Any, position: Position, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", _initial(position_facts(position)))
+        super().__init__(*args, **kwargs)
+        del self.fields["file"]
+
+
+class WithdrawForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing it"),
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Kept in the audit log. Once withdrawn, nobody reads it on Thiqa any more."),
+    )

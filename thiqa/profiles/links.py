@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from thiqa.accounts import policy
-from thiqa.lib.links import Link, provides_links
+from thiqa.lib.links import Link, Section, provides
 from thiqa.profiles import standing
 
 
-@provides_links("catalogue.item")
-def item_positions(user: Any, item: Any) -> list[Link]:
+@provides("catalogue.item")
+def item_positions(user: Any, item: Any) -> list[Link | Section]:
     positions, documents = standing.on_item(user, item)
     if not (positions or documents):
         return []
@@ -20,11 +20,11 @@ def item_positions(user: Any, item: Any) -> list[Link]:
         "positions": len(positions),
         "documents": len(documents),
     }
-    return [{"text": text, "url": reverse("profiles:item", args=[item.code])}]
+    return [Link(text, reverse("profiles:item", args=[item.code]))]
 
 
-@provides_links("accounts.participant")
-def participant_profile(user: Any, participant: Any) -> list[Link]:
+@provides("accounts.participant")
+def participant_profile(user: Any, participant: Any) -> list[Link | Section]:
     if not policy.can(user, "profiles.view", participant):
         return []
-    return [{"text": _("National profile"), "url": reverse("profiles:profile", args=[participant.code])}]
+    return [Link(_("National profile"), reverse("profiles:profile", args=[participant.code]))]

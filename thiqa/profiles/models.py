@@ -64,6 +64,9 @@ class Position(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     is_sample = models.BooleanField(_("sample data"), default=False)
+    # Withdrawn by its participant: kept for the audit log, read by nobody.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
 
     objects = PositionQuerySet.as_manager()
 
@@ -71,7 +74,9 @@ class Position(models.Model):
         ordering = ["-stated_on", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "subject", "stated_on", "title"], name="one_position_a_day"
+                fields=["owner", "subject", "stated_on", "title"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_position_a_day",
             ),
             models.CheckConstraint(
                 condition=~models.Q(text="") | models.Q(document__isnull=False), name="position_has_a_text"

@@ -18,6 +18,12 @@ def _may_record(user: User, participant: Any) -> bool:
     return participant is not None and policy.manages_participant(user, participant)
 
 
+def _may_change(user: User, record: Any) -> bool:
+    """Whoever records for the owner changes or withdraws a national document or position
+    (``owner``), as long as it is not withdrawn."""
+    return record.withdrawn_at is None and _may_record(user, record.owner)
+
+
 policy.register(
     {
         # Every profile is shown to everyone, built from what the visitor may see: the
@@ -26,5 +32,10 @@ policy.register(
         "profiles.view_position": Action(may_read_owned, writes=False, public=True),
         "profiles.add_document": Action(_may_record, writes=True),
         "profiles.record_position": Action(_may_record, writes=True),
+        # Targets: the library's Document of a national document, or the Position.
+        "profiles.edit_document": Action(_may_change, writes=True),
+        "profiles.withdraw_document": Action(_may_change, writes=True),
+        "profiles.edit_position": Action(_may_change, writes=True),
+        "profiles.withdraw_position": Action(_may_change, writes=True),
     }
 )

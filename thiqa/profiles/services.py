@@ -1,11 +1,20 @@
 """Every write of the profiles room: a participant's national documents (entered into the
-library) and its national positions, checked, authorized and audited in one transaction."""
+library) and its national positions, recorded, changed and withdrawn, each checked,
+authorized and audited in one transaction.
+
+A change is an audited change, not a new version: the record keeps one current state, and
+the audit event (``profiles.document_changed``, ``profiles.position_changed``) holds every
+changed field's previous and new value, so the chain of events is the record's history. A
+document's file is never replaced (a new text is a new document: withdraw the old one).
+Withdrawing keeps the record for the audit log, with its reason, and hides it from everyone
+(the library's reading rule and its search index leave it out)."""
 
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +40,7 @@ POSITION_DOCUMENT_KIND = {
 }
 MAX_DOCUMENT_TITLE = 400
 MAX_ITEMS = 30
+MAX_REASON = 2000
 
 
 class InvalidProfileInput(InvalidInput):
@@ -138,6 +148,17 @@ def _ingest(
         raise InvalidProfileInput({"file": [str(exc)]}) from exc
 
 
+def _document_errors(draft: DocumentDraft) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if draft.kind not in DOCUMENT_KINDS:
+        errors["kind"] = [_("Choose a strategy, legislation or a policy.")]
+    if not (draft.title_en.strip() or draft.title_ar.strip()):
+        errors["title_en"] = [_("Give the title in English, in Arabic or in both.")]
+    _check_length(errors, "title_en", draft.title_en, MAX_DOCUMENT_TITLE)
+    _check_length(errors, "title_ar", draft.title_ar, MAX_DOCUMENT_TITLE)
+    return errors
+
+
 def add_document(
     user: User,
     participant: Participant,
@@ -148,13 +169,7 @@ def add_document(
     """Enter one of ``participant``'s national documents (strategy, legislation, policy)
     into the library, read by its audience, with the catalogue items it implements."""
     policy.require(user, "profiles.add_document", participant)
-    errors: dict[str, list[str]] = {}
-    if draft.kind not in DOCUMENT_KINDS:
-        errors["kind"] = [_("Choose a strategy, legislation or a policy.")]
-    if not (draft.title_en.strip() or draft.title_ar.strip()):
-        errors["title_en"] = [_("Give the title in English, in Arabic or in both.")]
-    _check_length(errors, "title_en", draft.title_en, MAX_DOCUMENT_TITLE)
-    _check_length(errors, "title_ar", draft.title_ar, MAX_DOCUMENT_TITLE)
+    errors = _document_errors(draft)
     if upload is None:
         errors["file"] = [_("Choose the file.")]
     checked = _check_sharing(draft.sharing, errors)
@@ -186,6 +201,37 @@ def add_document(
     return national
 
 
+def _position_errors(
+    participant: Participant, draft: PositionDraft, has_document: bool, others: QuerySet[Position]
+) -> tuple[dict[str, list[str]], _Checked]:
+    """Every problem of a position's draft, by field; ``others`` the positions it may not
+    repeat (the same title on the same date and subject, unless withdrawn)."""
+    errors: dict[str, list[str]] = {}
+    title, text = draft.title.strip(), draft.text.strip()
+    if draft.subject not in Position.Subject.values:
+        errors["subject"] = [_("Choose what the position is about.")]
+    if not title:
+        errors["title"] = [_("Give the title.")]
+    _check_length(errors, "title", title, MAX_TITLE)
+    _check_length(errors, "text", text, MAX_TEXT)
+    if not text and not has_document:
+        errors["text"] = [_("Write the text of the position or attach its document.")]
+    checked = _check_sharing(draft.sharing, errors)
+    duplicate = others.filter(
+        owner=participant,
+        subject=draft.subject,
+        stated_on=draft.sharing.issued_on,
+        title=title,
+        withdrawn_at__isnull=True,
+    )
+    if title and draft.sharing.issued_on and duplicate.exists():
+        errors.setdefault("title", []).append(
+            _("%(participant)s already recorded a position with this title on this date.")
+            % {"participant": participant.name}
+        )
+    return errors, checked
+
+
 def record_position(
     user: User,
     participant: Participant,
@@ -196,25 +242,8 @@ def record_position(
     """Record ``participant``'s statement on the norms or on international law, or its
     national threat assessment, as a text, a document entered into the library, or both."""
     policy.require(user, "profiles.record_position", participant)
-    errors: dict[str, list[str]] = {}
     title, text = draft.title.strip(), draft.text.strip()
-    if draft.subject not in Position.Subject.values:
-        errors["subject"] = [_("Choose what the position is about.")]
-    if not title:
-        errors["title"] = [_("Give the title.")]
-    _check_length(errors, "title", title, MAX_TITLE)
-    _check_length(errors, "text", text, MAX_TEXT)
-    if not text and upload is None:
-        errors["text"] = [_("Write the text of the position or attach its document.")]
-    checked = _check_sharing(draft.sharing, errors)
-    duplicate = Position.objects.filter(
-        owner=participant, subject=draft.subject, stated_on=draft.sharing.issued_on, title=title
-    )
-    if title and duplicate.exists():
-        errors.setdefault("title", []).append(
-            _("%(participant)s already recorded a position with this title on this date.")
-            % {"participant": participant.name}
-        )
+    errors, checked = _position_errors(participant, draft, upload is not None, Position.objects.all())
     if errors:
         raise InvalidProfileInput(errors)
     try:
@@ -254,4 +283,206 @@ def record_position(
             )
     except IntegrityError as exc:  # the same position recorded at the same moment
         raise InvalidProfileInput({"title": [_("This position was just recorded.")]}) from exc
+    return position
+
+
+# --- changing and withdrawing ------------------------------------------------------------------
+
+
+def _sharing_facts(
+    issued_on: date | None, language: str, audience: str, shared_with: Any, items: Any
+) -> dict:
+    return {
+        "date": issued_on.isoformat() if issued_on else None,
+        "language": language,
+        "audience": audience,
+        "shared_with": sorted(p.code for p in shared_with),
+        "items": sorted(i.code for i in items),
+    }
+
+
+def document_facts(national: NationalDocument) -> dict[str, Any]:
+    """What a change of a national document may change, as the audit log keeps it (and as
+    the change form starts from)."""
+    d = national.document
+    return {
+        "kind": d.kind,
+        "title_en": d.title_en,
+        "title_ar": d.title_ar,
+        **_sharing_facts(
+            d.issued_on, d.language, d.audience, d.audience_participants.all(), national.items.all()
+        ),
+    }
+
+
+def position_facts(position: Position) -> dict[str, Any]:
+    """What a change of a national position may change, as the audit log keeps it."""
+    return {
+        "subject": position.subject,
+        "title": position.title,
+        "text": position.text,
+        **_sharing_facts(
+            position.stated_on,
+            position.language,
+            position.audience,
+            position.audience_participants.all(),
+            position.items.all(),
+        ),
+    }
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each changed field's previous and new value (what the audit log keeps)."""
+    return {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("Give the reason for withdrawing it.")]
+    _check_length(errors, "reason", reason, MAX_REASON)
+    if errors:
+        raise InvalidProfileInput(errors)
+    return reason
+
+
+def _locked_document(national: NationalDocument) -> NationalDocument:
+    """The record again, locked, so two changes at the same moment are made one after the other."""
+    Document.objects.select_for_update().get(pk=national.document_id)
+    return NationalDocument.objects.select_related("document__owner").get(pk=national.pk)
+
+
+def edit_document(
+    user: User, national: NationalDocument, draft: DocumentDraft, request: HttpRequest | None = None
+) -> NationalDocument:
+    """Change a national document's kind, titles, date, language, audience and catalogue
+    items (not its file); an audited change (see the module's docstring)."""
+    policy.require(user, "profiles.edit_document", national.document)
+    errors = _document_errors(draft)
+    checked = _check_sharing(draft.sharing, errors)
+    if errors:
+        raise InvalidProfileInput(errors)
+    with transaction.atomic():
+        national = _locked_document(national)
+        policy.require(user, "profiles.edit_document", national.document)  # not withdrawn meanwhile
+        before = document_facts(national)
+        ownership = _ownership(national.document.owner, draft.kind, draft.sharing, checked)
+        library.update_national(
+            national.document, ownership, (draft.title_en.strip(), draft.title_ar.strip())
+        )
+        national.items.set(checked.items)
+        changes = _changes(before, document_facts(national))
+        if changes:
+            record(
+                "profiles.document_changed",
+                actor=user,
+                target=national,
+                data={
+                    "participant": national.document.owner.code,
+                    "document": national.document.slug,
+                    "changes": changes,
+                },
+                request=request,
+            )
+    return national
+
+
+def withdraw_document(
+    user: User, national: NationalDocument, reason: str, request: HttpRequest | None = None
+) -> NationalDocument:
+    """Withdraw a national document, with its reason: read by nobody from now on."""
+    policy.require(user, "profiles.withdraw_document", national.document)
+    reason = _reason(reason)
+    with transaction.atomic():
+        national = _locked_document(national)
+        policy.require(user, "profiles.withdraw_document", national.document)
+        library.withdraw_national(national.document, reason)
+        record(
+            "profiles.document_withdrawn",
+            actor=user,
+            target=national,
+            data={
+                "participant": national.document.owner.code,
+                "document": national.document.slug,
+                "reason": reason,
+            },
+            request=request,
+        )
+    return national
+
+
+def edit_position(
+    user: User, position: Position, draft: PositionDraft, request: HttpRequest | None = None
+) -> Position:
+    """Change a national position's subject, title, text, date, language, audience and
+    catalogue items (its document follows, keeping its file); an audited change."""
+    policy.require(user, "profiles.edit_position", position)
+    others = Position.objects.exclude(pk=position.pk)
+    errors, checked = _position_errors(position.owner, draft, position.document_id is not None, others)
+    if errors:
+        raise InvalidProfileInput(errors)
+    try:
+        with transaction.atomic():
+            position = (
+                Position.objects.select_for_update().select_related("owner", "document").get(pk=position.pk)
+            )
+            policy.require(user, "profiles.edit_position", position)
+            before = position_facts(position)
+            position.subject, position.title, position.text = (
+                draft.subject,
+                draft.title.strip(),
+                draft.text.strip(),
+            )
+            position.stated_on, position.language = draft.sharing.issued_on, draft.sharing.language
+            position.audience = draft.sharing.audience
+            position.save()
+            position.audience_participants.set(checked.shared_with)
+            position.items.set(checked.items)
+            if position.document is not None:
+                kind = POSITION_DOCUMENT_KIND[Position.Subject(position.subject)]
+                titles = (position.title, "") if position.language != "ar" else ("", position.title)
+                library.update_national(
+                    position.document, _ownership(position.owner, kind, draft.sharing, checked), titles
+                )
+            changes = _changes(before, position_facts(position))
+            if changes:
+                record(
+                    "profiles.position_changed",
+                    actor=user,
+                    target=position,
+                    data={"participant": position.owner.code, "changes": changes},
+                    request=request,
+                )
+    except IntegrityError as exc:  # the same position recorded at the same moment
+        raise InvalidProfileInput({"title": [_("This position was just recorded.")]}) from exc
+    return position
+
+
+def withdraw_position(
+    user: User, position: Position, reason: str, request: HttpRequest | None = None
+) -> Position:
+    """Withdraw a national position, with its reason, and its document if it has one."""
+    policy.require(user, "profiles.withdraw_position", position)
+    reason = _reason(reason)
+    with transaction.atomic():
+        position = (
+            Position.objects.select_for_update().select_related("owner", "document").get(pk=position.pk)
+        )
+        policy.require(user, "profiles.withdraw_position", position)
+        position.withdrawn_at, position.withdrawal_reason = timezone.now(), reason
+        position.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+        if position.document is not None:
+            library.withdraw_national(position.document, reason)
+        record(
+            "profiles.position_withdrawn",
+            actor=user,
+            target=position,
+            data={
+                "participant": position.owner.code,
+                "document": position.document.slug if position.document else None,
+                "reason": reason,
+            },
+            request=request,
+        )
     return position

@@ -3,7 +3,9 @@ under its own rule: submissions from ``Response.objects.visible_to`` (scored and
 reporting's own functions), national documents and positions under their audiences, the
 CIRT status and the directory's coverage for the community only (coverage counted over the
 contacts the person may see, so a hidden contact is never revealed by a figure), published
-partnerships and the activities the person may see."""
+partnerships, the activities the person may see and the national terms submitted to the
+glossary that the person may read (``GlossaryTerm.objects.visible_to``, the glossary's own
+rule)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +19,7 @@ from thiqa.capacity.models import CirtStatus
 from thiqa.catalogue.models import Item
 from thiqa.directory.models import Availability, Contact, ContactRole, due_on
 from thiqa.directory.services import reconfirm_months
+from thiqa.glossary.models import GlossaryTerm
 from thiqa.library.models import Document
 from thiqa.partnerships.models import Arrangement, Member
 from thiqa.profiles.models import NationalDocument, Position
@@ -65,6 +68,7 @@ class Profile:
     coverage: Coverage | None = None
     partnerships: list[Arrangement] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
+    terms: list[GlossaryTerm] = field(default_factory=list)
 
     def standing(self, instrument: str) -> Standing | None:
         return next((s for s in self.standings if s.instrument.code == instrument), None)
@@ -123,6 +127,18 @@ def partnerships(participant: Participant) -> QuerySet[Arrangement]:
     return Arrangement.objects.filter(pk__in=found).select_related("owner")
 
 
+def glossary_terms(user: User, participant: Participant) -> QuerySet[GlossaryTerm]:
+    """The national terms ``participant`` submitted to the glossary that ``user`` may read
+    (its own people also see their drafts and withdrawals on the glossary's pages, not here)."""
+    return (
+        GlossaryTerm.objects.visible_to(user)
+        .of_participant(participant)
+        .submitted()
+        .select_related("concept")
+        .order_by("language", "term", "pk")
+    )
+
+
 def profile(user: User, participant: Participant) -> Profile:
     shown = Profile(participant)
     shown.standings = standings(user, participant)
@@ -144,6 +160,7 @@ def profile(user: User, participant: Participant) -> Profile:
         .filter(organizer=participant)
         .order_by("-starts_at")[:MAX_ACTIVITIES]
     )
+    shown.terms = list(glossary_terms(user, participant))
     return shown
 
 

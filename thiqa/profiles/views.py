@@ -1,29 +1,49 @@
 """Profiles pages: the list of participants, a participant's profile, up to three compared,
-the national documents and positions (recording them, reading them), and the positions and
-documents on one catalogue item."""
+the national documents and positions (recording, reading, changing and withdrawing them), and
+the positions and documents on one catalogue item."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
+from thiqa.catalogue.access import readable
 from thiqa.catalogue.models import Item
 from thiqa.lib.charts import bar_chart, line_chart
+from thiqa.lib.forms import save_valid
 from thiqa.lib.http import posted
 from thiqa.library.models import Document
 from thiqa.profiles import services, standing
-from thiqa.profiles.forms import DocumentForm, PositionForm
+from thiqa.profiles.forms import DocumentEditForm, DocumentForm, PositionEditForm, PositionForm, WithdrawForm
 from thiqa.profiles.models import NationalDocument, Position
 from thiqa.reporting import exports
 from thiqa.reporting.instruments import all_instruments
 
 MAX_COMPARED = 3
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change page: what saving does with the valid form, the message and page after it,
+    and the page's heading, button and way back."""
+
+    save: Callable[[Any], object]
+    done: str
+    after: str
+    heading: str
+    button: str
+    back: str
+
+
 GCA = "gca-self-assessment"
 
 
@@ -31,6 +51,7 @@ def _participant(code: str) -> Participant:
     return get_object_or_404(Participant, code=code, is_active=True)
 
 
+@readable("profiles.view")
 def index(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "profiles.view")
     participants = standing.participants()
@@ -48,6 +69,7 @@ def _trend_chart(found: standing.Standing, rtl: bool) -> str:
     )
 
 
+@readable("profiles.view")
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     """One participant's profile, built only from what the visitor may see."""
     participant = _participant(code)
@@ -115,6 +137,7 @@ def _gca_charts(profiles: list[standing.Profile], rtl: bool) -> dict[str, Any]:
     }
 
 
+@readable("profiles.view")
 def compare(request: HttpRequest) -> HttpResponse:
     """Up to three profiles side by side, each as the visitor may see it."""
     policy.require(request.user, "profiles.view")
@@ -140,16 +163,17 @@ def add_document(request: HttpRequest, code: str) -> HttpResponse:
     participant = _participant(code)
     policy.require(request.user, "profiles.add_document", participant)
     form = DocumentForm(posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_document(
-                request.user, participant, form.cleaned_data["file"], form.draft(), request=request
-            )
-        except services.InvalidProfileInput as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The national document was added."))
-            return redirect("profiles:profile", participant.code)
+    saved, _added = save_valid(
+        request,
+        form,
+        lambda: services.add_document(
+            request.user, participant, form.cleaned_data["file"], form.draft(), request=request
+        ),
+        _("The national document was added."),
+        (services.InvalidProfileInput,),
+    )
+    if saved:
+        return redirect("profiles:profile", participant.code)
     return render(request, "profiles/document_form.html", {"form": form, "participant": participant})
 
 
@@ -158,25 +182,33 @@ def record_position(request: HttpRequest, code: str) -> HttpResponse:
     participant = _participant(code)
     policy.require(request.user, "profiles.record_position", participant)
     form = PositionForm(posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            position = services.record_position(
-                request.user, participant, form.draft(), form.cleaned_data.get("file"), request=request
-            )
-        except services.InvalidProfileInput as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("The national position was recorded."))
-            return redirect("profiles:position", position.pk)
+    saved, position = save_valid(
+        request,
+        form,
+        lambda: services.record_position(
+            request.user, participant, form.draft(), form.cleaned_data.get("file"), request=request
+        ),
+        _("The national position was recorded."),
+        (services.InvalidProfileInput,),
+    )
+    if saved:
+        return redirect("profiles:position", position.pk)
     return render(request, "profiles/position_form.html", {"form": form, "participant": participant})
 
 
+@readable("profiles.view")
 def position(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Position.objects.select_related("owner", "document"), pk=pk)
+    found = _position(pk)
     policy.require(request.user, "profiles.view_position", found)
-    return render(request, "profiles/position.html", {"position": found})
+    context = {
+        "position": found,
+        "may_edit": policy.can(request.user, "profiles.edit_position", found),
+        "may_withdraw": policy.can(request.user, "profiles.withdraw_position", found),
+    }
+    return render(request, "profiles/position.html", context)
 
 
+@readable("profiles.view")
 def document(request: HttpRequest, slug: str) -> HttpResponse:
     """A national document as its audience reads it: its facts and its passages."""
     found = get_object_or_404(Document.objects.select_related("owner"), slug=slug, owner__isnull=False)
@@ -186,10 +218,100 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
         "national": NationalDocument.objects.filter(document=found).prefetch_related("items").first(),
         "position": Position.objects.filter(document=found).first(),
         "passages": found.passages.order_by("order"),
+        # A position's document changes with its position.
+        "may_edit": policy.can(request.user, "profiles.edit_document", found),
+        "may_withdraw": policy.can(request.user, "profiles.withdraw_document", found),
     }
+    if context["position"] is not None:
+        context["may_edit"] = context["may_withdraw"] = False
     return render(request, "profiles/document.html", context)
 
 
+def _national(slug: str) -> NationalDocument:
+    return get_object_or_404(NationalDocument.objects.select_related("document__owner"), document__slug=slug)
+
+
+def _change_page(request: HttpRequest, form: Any, change: Change) -> HttpResponse:
+    """The page of one change (an edit or a withdrawal): the service runs on a valid form, its
+    errors are shown beside their fields."""
+    saved, _result = save_valid(
+        request, form, lambda: change.save(form), change.done, (services.InvalidProfileInput,)
+    )
+    if saved:
+        return redirect(change.after)
+    context = {"form": form, "heading": change.heading, "button": change.button, "back": change.back}
+    return render(request, "profiles/change.html", context)
+
+
+@login_required
+def edit_document(request: HttpRequest, slug: str) -> HttpResponse:
+    national = _national(slug)
+    policy.require(request.user, "profiles.edit_document", national.document)
+    change = Change(
+        save=lambda form: services.edit_document(request.user, national, form.draft(), request=request),
+        done=_("The national document was changed."),
+        after=reverse("profiles:document", args=[slug]),
+        heading=_("Change the national document “%(title)s”") % {"title": national.document.title},
+        button=_("Save the changes"),
+        back=reverse("profiles:document", args=[slug]),
+    )
+    return _change_page(request, DocumentEditForm(posted(request), national=national), change)
+
+
+@login_required
+def withdraw_document(request: HttpRequest, slug: str) -> HttpResponse:
+    national = _national(slug)
+    policy.require(request.user, "profiles.withdraw_document", national.document)
+    change = Change(
+        save=lambda form: services.withdraw_document(
+            request.user, national, form.cleaned_data["reason"], request=request
+        ),
+        done=_("The national document was withdrawn."),
+        after=reverse("profiles:profile", args=[national.document.owner.code]),
+        heading=_("Withdraw the national document “%(title)s”") % {"title": national.document.title},
+        button=_("Withdraw it"),
+        back=reverse("profiles:document", args=[slug]),
+    )
+    return _change_page(request, WithdrawForm(posted(request)), change)
+
+
+def _position(pk: int) -> Position:
+    return get_object_or_404(Position.objects.select_related("owner", "document"), pk=pk)
+
+
+@login_required
+def edit_position(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _position(pk)
+    policy.require(request.user, "profiles.edit_position", found)
+    change = Change(
+        save=lambda form: services.edit_position(request.user, found, form.draft(), request=request),
+        done=_("The national position was changed."),
+        after=reverse("profiles:position", args=[pk]),
+        heading=_("Change the national position “%(title)s”") % {"title": found.title},
+        button=_("Save the changes"),
+        back=reverse("profiles:position", args=[pk]),
+    )
+    return _change_page(request, PositionEditForm(posted(request), position=found), change)
+
+
+@login_required
+def withdraw_position(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _position(pk)
+    policy.require(request.user, "profiles.withdraw_position", found)
+    change = Change(
+        save=lambda form: services.withdraw_position(
+            request.user, found, form.cleaned_data["reason"], request=request
+        ),
+        done=_("The national position was withdrawn."),
+        after=reverse("profiles:profile", args=[found.owner.code]),
+        heading=_("Withdraw the national position “%(title)s”") % {"title": found.title},
+        button=_("Withdraw it"),
+        back=reverse("profiles:position", args=[pk]),
+    )
+    return _change_page(request, WithdrawForm(posted(request)), change)
+
+
+@readable("profiles.view")
 def item(request: HttpRequest, code: str) -> HttpResponse:
     """The national positions and documents on one catalogue item, State by State."""
     policy.require(request.user, "profiles.view")

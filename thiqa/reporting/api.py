@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
 from ninja.errors import HttpError
@@ -16,9 +17,9 @@ from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.lib import files, wordsearch
 from thiqa.lib.problems import problem
-from thiqa.reporting import compilation, exports, services
+from thiqa.reporting import compilation, compilation_pdfs, exports, services
 from thiqa.reporting.instruments import Instrument, all_instruments, all_versions
-from thiqa.reporting.models import Cycle, Evidence, Response
+from thiqa.reporting.models import CompilationPdf, Cycle, Evidence, Response
 
 router = Router(tags=["reporting"])
 
@@ -69,6 +70,20 @@ class EvidenceOut(Schema):
     size: int
     sha256: str
     uploaded_at: datetime
+
+
+class CompilationPdfOut(Schema):
+    id: int
+    cycle: int
+    language: str
+    status: str
+    failure: str | None
+    compiled: int
+    participants: int
+    size: int | None
+    created_at: datetime
+    finished_at: datetime | None
+    file: str | None
 
 
 class SubmittedOut(Schema):
@@ -262,6 +277,60 @@ def compiled(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
     policy.require_request(request, "reporting.view")
     found = get_object_or_404(Cycle, pk=cycle_id)
     return exports.matrix_json(compilation.matrix(request.user, found))
+
+
+def _pdf_job(job: CompilationPdf) -> dict[str, Any]:
+    done = job.status == CompilationPdf.Status.DONE
+    return {
+        "id": job.pk,
+        "cycle": job.cycle_id,
+        "language": job.language,
+        "status": job.status,
+        "failure": job.failure or None,
+        "compiled": job.compiled,
+        "participants": job.participants,
+        "size": job.size if done else None,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "file": f"/api/v1/reporting/cycles/{job.cycle_id}/compilation/pdf/file" if done else None,
+    }
+
+
+@router.post("/cycles/{cycle_id}/compilation/pdf", response={202: CompilationPdfOut})
+def prepare_pdf(request: HttpRequest, cycle_id: int) -> Any:
+    """Prepare the compilation PDF of what the caller sees, in the request's language (or
+    join the job already made or being made for the same audience); poll the GET."""
+    policy.require_request(request, "reporting.prepare_compilation_pdf")
+    found = get_object_or_404(Cycle, pk=cycle_id)
+    return Status(202, _pdf_job(compilation_pdfs.request_pdf(request.user, found, get_language())))
+
+
+def _current_pdf(request: HttpRequest, cycle_id: int) -> CompilationPdf:
+    policy.require_request(request, "reporting.view")
+    found = get_object_or_404(Cycle, pk=cycle_id)
+    job = compilation_pdfs.current(request.user, found, get_language())
+    if job is None:
+        raise Http404
+    return job
+
+
+@router.get("/cycles/{cycle_id}/compilation/pdf", response=CompilationPdfOut)
+def pdf_status(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+    """The caller's compilation PDF job: queued, running (participants compiled of all),
+    done (with the file's address) or failed (with why); 404 if none was asked for."""
+    return _pdf_job(_current_pdf(request, cycle_id))
+
+
+@router.get("/cycles/{cycle_id}/compilation/pdf/file")
+def pdf_file(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    job = _current_pdf(request, cycle_id)
+    if job.status != CompilationPdf.Status.DONE:
+        raise Http404
+    try:
+        content = compilation_pdfs.read(request.user, job)
+    except FileNotFoundError:
+        raise Http404 from None
+    return files.download(content, compilation_pdfs.file_name(job), "application/pdf")
 
 
 @router.get("/search", response=list[ResponseOut])

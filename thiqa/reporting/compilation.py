@@ -4,7 +4,9 @@ Everything starts from ``Response.objects.visible_to``: a submission outside a p
 audience is never counted, compared or found."""
 
 import functools
+import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,7 +112,18 @@ def item_status(answers: dict[str, Any], questions: tuple[str, ...]) -> str | No
     return found
 
 
-def matrix(user: User, cycle: Cycle) -> Matrix:
+def audience_key(user: User, cycle: Cycle) -> tuple[str, int]:
+    """What ``user`` sees of ``cycle``'s compilation, as a key: the SHA-256 of the submitted
+    versions they may read (two viewers with the same key see the same compilation), and
+    how many submissions that is."""
+    visible = Response.objects.visible_to(user).filter(cycle=cycle, status=Response.Status.SUBMITTED)
+    versions = sorted(visible.values_list("submitted_id", flat=True))
+    return hashlib.sha256(",".join(str(v) for v in versions).encode()).hexdigest(), len(versions)
+
+
+def matrix(user: User, cycle: Cycle, progress: Callable[[int, int], None] | None = None) -> Matrix:
+    """The matrix over the submissions ``user`` may see; ``progress(done, total)`` is told
+    after each participant."""
     definition = cycle.definition
     by_item = _questions_by_item(definition)
     items = Item.objects.only("code", "number", "title_en", "title_ar").in_bulk(
@@ -119,11 +132,14 @@ def matrix(user: User, cycle: Cycle) -> Matrix:
     result = Matrix(cycle, [items[c] for c in by_item if c in items], [])
     plan = [by_item[item.code] for item in result.items]
     scored = definition.scoring is not None
-    for submission in submissions(user, cycle):
+    seen = submissions(user, cycle)
+    for submission in seen:
         cells = [item_status(submission.answers, questions) for questions in plan]
         result.rows.append(
             Row(submission, cells, score(definition, submission.answers, gaps=False) if scored else None)
         )
+        if progress is not None:
+            progress(len(result.rows), len(seen))
     result.counts = [Counter(row.cells[i] for row in result.rows) for i in range(len(plan))]
     return result
 

@@ -8,11 +8,12 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import get_language_bidi
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetchingError
 
 from thiqa.catalogue.models import Term
-from thiqa.lib.charts import radar_chart
+from thiqa.lib.charts import bar_chart, radar_chart
 from thiqa.reporting.compilation import Matrix
 from thiqa.reporting.instruments import PILLARS, Instrument
 from thiqa.reporting.models import Response, ResponseVersion
@@ -46,6 +47,47 @@ def radar(definition: Instrument, scores: list[tuple[str, Score]], title: str) -
         maximum=definition.scoring.pillar_max,
         rtl=get_language_bidi(),
     )
+
+
+def compilation_context(result: Matrix) -> dict[str, Any]:
+    """What the compilation page and its PDF show of ``result``, in the active language."""
+    rtl = get_language_bidi()
+    total = len(result.rows) or 1
+    context: dict[str, Any] = {
+        "cycle": result.cycle,
+        "matrix": result,
+        "columns": [
+            {"item": item, "yes": c["yes"], "partly": c["partly"], "no": c["no"], "unanswered": c[None]}
+            for item, c in zip(result.items, result.counts, strict=True)
+        ],
+        "implemented_chart": bar_chart(
+            [
+                (item.title, 100 * counts["yes"] / total)
+                for item, counts in zip(result.items, result.counts, strict=True)
+            ][:40],
+            title=_("Share of participants that implement each item"),
+            rtl=rtl,
+        ),
+    }
+    definition = result.cycle.definition
+    if definition.scoring and result.rows:
+        scored = [(row.submission.participant.name, row.score) for row in result.rows]
+        context["score_chart"] = bar_chart(
+            sorted(((name, s.total) for name, s in scored), key=lambda pair: -pair[1])[:40],
+            title=_("Total score"),
+            maximum=definition.scoring.pillar_max * len(PILLARS),
+            unit="",
+            rtl=rtl,
+        )
+        context["pillar_names"] = list(zip(PILLARS, pillar_labels(), strict=True))
+    return context
+
+
+def compilation_pdf(result: Matrix, language: str) -> bytes:
+    """The compilation as a PDF in ``language`` (its charts and labels too)."""
+    with translation.override(language):
+        context = compilation_context(result)
+    return pdf("reporting/pdf/compilation.html", context, language)
 
 
 def _csv_response(rows: list[list[Any]]) -> str:

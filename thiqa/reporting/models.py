@@ -217,3 +217,49 @@ class CycleReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} {self.participant} {self.kind}"
+
+
+class CompilationPdf(models.Model):
+    """A compilation PDF made in the background, shared by every viewer who sees the same
+    submissions: one row per cycle, language and audience key (the hash of the submitted
+    versions the viewer may read), so a second request while one runs joins it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Preparation failed")
+
+    class Failure(models.TextChoices):
+        ERROR = "error", _("The PDF could not be made.")
+        CHANGED = "changed", _("The submissions changed while the PDF was being prepared.")
+        INTERRUPTED = "interrupted", _("The worker preparing the PDF stopped before it was done.")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=5, choices=LANGUAGES)
+    audience_key = models.CharField(max_length=64, help_text="SHA-256 of the readable submitted versions")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    failure = models.CharField(max_length=12, choices=Failure.choices, blank=True)
+    compiled = models.PositiveIntegerField(default=0, help_text="participants compiled so far")
+    participants = models.PositiveIntegerField(default=0, help_text="participants to compile")
+    size = models.PositiveBigIntegerField(default=0)
+    renders = models.PositiveIntegerField(default=0, help_text="how many times a worker made it")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "language", "audience_key"], name="one_compilation_pdf_per_audience"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} ({self.language}, {self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -8,6 +8,7 @@ from typing import Any
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.policy import Action, User
+from thiqa.reporting.compilation import audience_key
 
 # --- national reporting: the provider chooses each submission's audience --------------------
 
@@ -66,6 +67,12 @@ def _may_answer(user: User, response: Any) -> bool:
     return policy.writes_for(user, response.participant_id)
 
 
+def _may_read_compilation_pdf(user: User, job: Any) -> bool:
+    """A compilation PDF is read by the community members who see exactly what it shows:
+    the submitted versions they may read now are those it was made from."""
+    return policy.in_community(user) and audience_key(user, job.cycle)[0] == job.audience_key
+
+
 policy.register(
     {
         "reporting.view": Action(lambda u, t: policy.in_community(u), writes=False),
@@ -76,5 +83,7 @@ policy.register(
         "reporting.view_draft": Action(lambda u, r: r.participant_id in policy.roles_of(u), writes=False),
         "reporting.ask": Action(_may_ask, writes=True),
         "reporting.answer": Action(_may_answer, writes=True),
+        "reporting.prepare_compilation_pdf": Action(lambda u, t: policy.in_community(u), writes=False),
+        "reporting.read_compilation_pdf": Action(_may_read_compilation_pdf, writes=False),
     }
 )

@@ -365,7 +365,10 @@ def add_evidence(
     except ValueError as exc:
         raise InvalidResponse({"evidence": [str(exc)]}) from None
     with transaction.atomic():
-        files.store(checked)
+        try:
+            files.store(checked)
+        except files.StorageFull as exc:
+            raise InvalidResponse({"evidence": [str(exc)]}) from None
         evidence = Evidence.objects.create(
             response=response,
             question=question,

@@ -1,11 +1,12 @@
-"""Background work of the reporting room: reminders before and after due dates."""
+"""Background work of the reporting room: reminders before and after due dates, compilation
+PDFs and their pruning."""
 
 from datetime import timedelta
 
 from django_tasks import task
 
-from thiqa.reporting import services
-from thiqa.scheduler.registry import every
+from thiqa.reporting import compilation_pdfs, services
+from thiqa.scheduler.registry import every, on_demand
 
 
 @task()
@@ -14,3 +15,17 @@ def remind_reporting() -> int:
 
 
 every(timedelta(hours=1))(remind_reporting)
+
+
+@on_demand
+@task()
+def prepare_compilation_pdf(job_id: int) -> str:
+    return compilation_pdfs.prepare(job_id)
+
+
+@task()
+def prune_compilation_pdfs() -> int:
+    return compilation_pdfs.prune()
+
+
+every(timedelta(hours=1))(prune_compilation_pdfs)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
@@ -22,10 +23,10 @@ from thiqa.accounts.services import ServiceError
 from thiqa.catalogue.models import Item
 from thiqa.lib import wordsearch
 from thiqa.lib.bilingual import join_list
-from thiqa.lib.charts import bar_chart, line_chart
+from thiqa.lib.charts import line_chart
 from thiqa.lib.files import Upload, download
 from thiqa.lib.http import posted
-from thiqa.reporting import compilation, exports, services
+from thiqa.reporting import compilation, compilation_pdfs, exports, services
 from thiqa.reporting.diff import compare_answers
 from thiqa.reporting.forms import AnswerForm, CycleForm, ImportForm, QuestionForm, ResponseForm
 from thiqa.reporting.instruments import PILLARS, all_instruments
@@ -473,58 +474,52 @@ def _export(fmt: str, name: str, makers: dict[str, Any]) -> HttpResponse:
 def compiled(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "reporting.view")
     found = get_object_or_404(Cycle, pk=pk)
-    return render(request, "reporting/compilation.html", _compilation_context(request, found))
-
-
-def _compilation_context(request: HttpRequest, found: Cycle) -> dict[str, Any]:
-    result = compilation.matrix(request.user, found)
-    rtl = get_language_bidi()
-    total = len(result.rows) or 1
-    context: dict[str, Any] = {
-        "cycle": found,
-        "matrix": result,
-        "columns": [
-            {"item": item, "yes": c["yes"], "partly": c["partly"], "no": c["no"], "unanswered": c[None]}
-            for item, c in zip(result.items, result.counts, strict=True)
-        ],
-        "implemented_chart": bar_chart(
-            [
-                (item.title, 100 * counts["yes"] / total)
-                for item, counts in zip(result.items, result.counts, strict=True)
-            ][:40],
-            title=_("Share of participants that implement each item"),
-            rtl=rtl,
-        ),
-    }
-    definition = found.definition
-    if definition.scoring and result.rows:
-        scored = [(row.submission.participant.name, row.score) for row in result.rows]
-        context["score_chart"] = bar_chart(
-            sorted(((name, s.total) for name, s in scored), key=lambda pair: -pair[1])[:40],
-            title=_("Total score"),
-            maximum=definition.scoring.pillar_max * len(PILLARS),
-            unit="",
-            rtl=rtl,
-        )
-        context["pillar_names"] = list(zip(PILLARS, exports.pillar_labels(), strict=True))
-    return context
+    context = exports.compilation_context(compilation.matrix(request.user, found))
+    context["pdf"] = compilation_pdfs.current(request.user, found, get_language())
+    return render(request, "reporting/compilation.html", context)
 
 
 @login_required
 def compilation_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     policy.require(request.user, "reporting.view")
     found = get_object_or_404(Cycle, pk=pk)
+    if fmt == "pdf":  # made in the background now: the compilation page prepares it
+        return redirect(reverse("reporting:compilation", args=[found.pk]) + "#pdf")
     return _export(
         fmt,
         f"thiqa-compilation-{found.pk}",
         {
             "json": lambda: exports.matrix_json(compilation.matrix(request.user, found)),
             "csv": lambda: exports.matrix_csv(compilation.matrix(request.user, found)),
-            "pdf": lambda: exports.pdf(
-                "reporting/pdf/compilation.html", _compilation_context(request, found), get_language()
-            ),
         },
     )
+
+
+@login_required
+def compilation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: prepare the compilation PDF (or join the one being prepared for the same
+    audience). GET: the status area of the compilation page, which its script polls."""
+    found = get_object_or_404(Cycle, pk=pk)
+    if request.method == "POST":
+        compilation_pdfs.request_pdf(request.user, found, get_language())
+        messages.success(request, _("The PDF is being prepared; this page shows when it is ready."))
+        return redirect(reverse("reporting:compilation", args=[found.pk]) + "#pdf")
+    job = compilation_pdfs.current(request.user, found, get_language())
+    return render(request, "reporting/_pdf_status.html", {"cycle": found, "pdf": job})
+
+
+@login_required
+def compilation_pdf_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ready PDF, only to a reader who sees what it shows."""
+    found = get_object_or_404(Cycle, pk=pk)
+    job = compilation_pdfs.current(request.user, found, get_language())
+    if job is None or job.status != job.Status.DONE:
+        raise Http404
+    try:
+        content = compilation_pdfs.read(request.user, job)
+    except FileNotFoundError:
+        raise Http404 from None
+    return download(content, compilation_pdfs.file_name(job), "application/pdf")
 
 
 @login_required

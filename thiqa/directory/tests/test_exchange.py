@@ -17,7 +17,7 @@ from vobject.base import getLogicalLines, parseLine
 from conftest import make_contact, make_user
 from thiqa.accounts.services import ServiceError
 from thiqa.audit.models import AuditEvent
-from thiqa.directory import exchange, exchange_views
+from thiqa.directory import exchange
 from thiqa.directory.models import Contact, Nomination, Structure
 from thiqa.lib import imports
 
@@ -509,7 +509,7 @@ def test_the_import_page_shows_row_errors_and_refuses_tampered_confirmations(
 def test_a_file_too_large_to_post_back_is_not_offered_for_import(
     client, focal_point, participant, monkeypatch
 ):
-    monkeypatch.setattr(exchange_views, "_token_limit", lambda: 100)
+    monkeypatch.setattr(imports, "_token_limit", lambda: 100)
     client.force_login(focal_point)
     upload = io.BytesIO(csv_file([row()]))
     upload.name = "contacts.csv"

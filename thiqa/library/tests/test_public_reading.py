@@ -164,9 +164,9 @@ def test_the_navigation_offers_a_visitor_what_a_visitor_may_open(client: Client,
 def test_a_closed_deployment_offers_visitors_no_link_but_sign_in(client: Client, texts, settings) -> None:
     settings.THIQA_PUBLIC_CATALOGUE = False
     html = client.get("/").content.decode()
-    # The setting closes the public texts; the glossary's agreed concepts and the public
-    # profiles follow their own rooms' rules.
-    assert nav_links(html) == ["/glossary/", "/profiles/"] and 'href="/accounts/signin/"' in html
+    # A closed deployment has no reading outside the community at all: the glossary's agreed
+    # concepts and the public profiles close with the public texts.
+    assert nav_links(html) == [] and 'href="/accounts/signin/"' in html
 
 
 def test_a_visitor_reads_the_catalogue_in_arabic_right_to_left(client: Client, texts) -> None:

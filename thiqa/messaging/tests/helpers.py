@@ -34,7 +34,6 @@ def incident(to: Addressees | None = None, **overrides: Any) -> Draft:
         "fields": {
             "detected_at": "2026-11-30T08:15",
             "sectors": ["energy"],
-            "national_severity": "Level B",
             "severity": "4",
             "incident_status": "ongoing",
             "impact": "Billing is down.",

@@ -36,7 +36,6 @@ def payload(**overrides):
         "fields": {
             "detected_at": "2026-11-30T06:00Z",
             "sectors": ["digital-infrastructure"],
-            "national_severity": "High",
             "severity": "3",
             "incident_status": "ongoing",
             "impact": "C2 traffic from 2,000 hosts.",

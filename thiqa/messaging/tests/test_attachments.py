@@ -3,7 +3,9 @@ outside the web root, served only through the policy, never half-written."""
 
 import hashlib
 import io
+import os
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -111,3 +113,31 @@ def test_a_file_changed_on_disk_is_not_served(focal_point, participant, to):
     attachments.path_for(attachment.sha256).write_bytes(b"%PDF-tampered")
     with pytest.raises(ValueError, match="does not match"):
         services.download(focal_point, attachment)
+
+
+def test_a_full_disk_keeps_nothing_of_the_message_and_says_so(focal_point, participant, to, settings):
+    """A real ENOSPC from the kernel: the file's temporary name leads to /dev/full, on which
+    every write fails with "no space left on device" (the multi-process version of this
+    fault, on a real size limit, is in tests/test_faults.py)."""
+    from thiqa.mail.models import OutboundMessage
+
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    content = b"ip\n198.51.100.9\n"
+    sha256 = hashlib.sha256(content).hexdigest()
+    final = attachments.path_for(sha256)
+    final.parent.mkdir(parents=True)
+    temporary = final.with_name(f".{sha256}.{os.getpid()}")
+    temporary.symlink_to("/dev/full")
+
+    with pytest.raises(services.InvalidMessage) as refused:
+        services.send(focal_point, participant, incident(to, uploads=[Upload("hosts.csv", content)]))
+
+    assert "“hosts.csv” could not be stored" in " ".join(refused.value.errors["attachments"])
+    assert not temporary.is_symlink() and not temporary.exists(), "the partial file was left behind"
+    assert not final.exists()
+    assert not Message.objects.exists() and not Attachment.objects.exists()
+    assert not OutboundMessage.objects.exists()
+
+    message = services.send(focal_point, participant, incident(to, uploads=[Upload("hosts.csv", content)]))
+    assert message.attachments.get().sha256 == sha256 and final.read_bytes() == content

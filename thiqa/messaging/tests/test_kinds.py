@@ -16,6 +16,7 @@ def test_every_type_acts_under_catalogue_items_that_exist(catalogue):
     assert {k.code for k in kinds.sendable()} == {
         "consultation_request",
         "incident_notification",
+        "early_warning",
         "assistance_request",
         "vulnerability_notification",
         "advance_notice",
@@ -59,7 +60,6 @@ def test_fields_are_normalized():
         {
             "detected_at": "2026-11-30T10:15+03:00",
             "sectors": ["health", "energy", "health"],
-            "national_severity": "  Level B ",
             "severity": "4",
             "incident_status": "contained",
             "impact": "x",
@@ -69,7 +69,6 @@ def test_fields_are_normalized():
     )
     assert cleaned["detected_at"] == "2026-11-30T07:15+00:00"
     assert cleaned["sectors"] == ["energy", "health"]
-    assert cleaned["national_severity"] == "Level B"
     assert cleaned["indicators"] == [
         {"type": "url", "value": "https://evil.example/login"},
         {"type": "ipv4", "value": "192.0.2.1"},

@@ -36,7 +36,6 @@ def compose_data(participant, other_participant, **overrides):
         "body": "تعرضت أنظمة الفوترة للتشفير.",
         "f_detected_at": "2026-11-30T08:15",
         "f_sectors": ["energy"],
-        "f_national_severity": "المستوى ب",
         "f_severity": "4",
         "f_incident_status": "ongoing",
         "f_impact": "توقف الفوترة",

@@ -21,6 +21,15 @@ DOCUMENT_TEXT = (
 )
 
 
+# Who reads a record of Egypt's, per audience (Kenya is the chosen participant).
+READERS = {
+    "public": {"secretariat", "focal_point", "member", "observer", "other", "chosen", "anonymous"},
+    "community": {"secretariat", "focal_point", "member", "observer", "other", "chosen"},
+    "chosen": {"secretariat", "focal_point", "member", "observer", "chosen"},
+    "secretariat": {"secretariat", "focal_point", "member", "observer"},
+}
+
+
 @dataclass
 class People:
     """Egypt owns what is recorded; France is another participant; Kenya is chosen."""

@@ -9,19 +9,11 @@ from thiqa.accounts.services import create_token
 from thiqa.library.models import Document
 from thiqa.profiles import services
 from thiqa.profiles.models import Position
-from thiqa.profiles.tests.helpers import document_draft, people, position_draft, text_file
+from thiqa.profiles.tests.helpers import READERS, document_draft, people, position_draft, text_file
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
 WRITERS = {"secretariat", "focal_point"}
-
-# Who reads, per audience (Egypt owns; Kenya is the chosen participant).
-READERS = {
-    "public": {"secretariat", "focal_point", "member", "observer", "other", "chosen", "anonymous"},
-    "community": {"secretariat", "focal_point", "member", "observer", "other", "chosen"},
-    "chosen": {"secretariat", "focal_point", "member", "observer", "chosen"},
-    "secretariat": {"secretariat", "focal_point", "member", "observer"},
-}
 
 
 @pytest.fixture

@@ -1,69 +1,22 @@
 """Exports: the PDF of an Arabic submission holds its Arabic text, shaped and in reading
-order (the text is extracted from the PDF and compared); the compilation as PDF, CSV and
-JSON; a submission as CSV with spreadsheet formulas neutralized."""
+order (the text is extracted from the PDF and compared); the compilation as PDF (made by
+the worker: test_compilation_pdf.py), CSV and JSON; a submission as CSV with spreadsheet
+formulas neutralized."""
 
 import csv
 import io
-import random
-import re
-import unicodedata
-from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import translation
 from pypdf import PdfReader
 
-from thiqa.accounts.models import ParticipantGroup
-from thiqa.reporting import services
+from thiqa.reporting import compilation, exports, services
 from thiqa.reporting.instruments import instrument
 from thiqa.reporting.models import Audience
-from thiqa.reporting.sample import sample_answers
+from thiqa.reporting.tests.conftest import ARABIC_ANSWER, arabic_client, text_of
 
 pytestmark = pytest.mark.usefixtures("catalogue")
-ARABIC_ANSWER = "اعتمدت الدولة استراتيجيتها الوطنية للأمن السيبراني وأنشأت فريقا وطنيا للاستجابة"
-
-
-def text_of(pdf: bytes) -> str:
-    """The PDF's text with Arabic presentation forms folded back to letters and spaces evened."""
-    reader = PdfReader(io.BytesIO(pdf))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
-
-
-@pytest.fixture
-def gca(secretariat, participant, other_participant, focal_point):
-    group = ParticipantGroup.objects.create(code="LAS", kind="regional", name_en="LAS", name_ar="الجامعة")
-    group.members.add(participant, other_participant)
-    today = timezone.localdate()
-    cycle = services.open_cycle(
-        secretariat,
-        instrument="gca-self-assessment",
-        title="التقييم الذاتي 2026",
-        period="2026",
-        opens_on=today - timedelta(days=1),
-        due_on=today + timedelta(days=30),
-        group=group,
-    )
-    response = services.response_for(focal_point, cycle, participant)
-    answers = sample_answers(instrument("gca-self-assessment"), random.Random(5), 0.6, "ar")
-    first = next(iter(answers))
-    answers[first] = {
-        "value": "partly",
-        "comment": ARABIC_ANSWER,
-        "english": "The State adopted its strategy.",
-    }
-    services.save_draft(focal_point, response, answers=answers, language="ar", audience=Audience.SCOPE)
-    services.submit(focal_point, response)
-    response.refresh_from_db()
-    return {"cycle": cycle, "response": response, "first": first}
-
-
-def arabic_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["thiqa-language"] = "ar"
-    return client
 
 
 def test_the_pdf_of_an_arabic_submission_holds_its_arabic_text(gca, focal_point):
@@ -84,11 +37,17 @@ def test_the_pdf_of_an_arabic_submission_holds_its_arabic_text(gca, focal_point)
 
 
 def test_the_compilation_pdf_has_the_scores_and_the_matrix(gca, secretariat):
-    reply = arabic_client(secretariat).get(f"/reporting/cycles/{gca['cycle'].pk}/compilation.pdf")
-    assert reply.status_code == 200
-    text = text_of(reply.content)
+    with translation.override("ar"):
+        content = exports.compilation_pdf(compilation.matrix(secretariat, gca["cycle"]), "ar")
+    text = text_of(content)
     assert "التقييم الذاتي" in text and "مصر" in text  # the cycle's title and the participant
     assert "✓" in text or "◐" in text or "✗" in text  # the matrix's cells
+
+
+def test_the_old_pdf_address_leads_to_the_background_pdf(gca, secretariat):
+    reply = arabic_client(secretariat).get(f"/reporting/cycles/{gca['cycle'].pk}/compilation.pdf")
+    assert reply.status_code == 302
+    assert reply["Location"] == f"/reporting/cycles/{gca['cycle'].pk}/compilation/#pdf"
 
 
 def test_the_compilation_as_csv_and_json(gca, secretariat):

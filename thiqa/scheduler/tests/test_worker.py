@@ -31,16 +31,6 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20) -> bool:
     return condition()
 
 
-@pytest.fixture
-def signals_restored() -> Iterator[None]:
-    """The worker installs its own SIGINT/SIGTERM handlers: give pytest its own back."""
-    names = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    saved = {sig: signal.getsignal(sig) for sig in names}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
-
-
 def test_the_worker_runs_an_enqueued_delivery_task(transactional_db, smtp_sink, signals_restored):
     send_mail("Agenda", "Body", "sec@thiqa.example", ["a@example.org"])
     message = OutboundMessage.objects.get()
