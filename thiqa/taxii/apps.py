@@ -7,6 +7,6 @@ class TaxiiConfig(AppConfig):
     verbose_name = _("STIX and TAXII")
 
     def ready(self) -> None:
-        from thiqa.taxii import rules, signals  # noqa: F401
+        from thiqa.taxii import links, rules, signals  # noqa: F401
 
         signals.connect()

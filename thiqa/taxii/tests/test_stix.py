@@ -201,3 +201,14 @@ def test_the_export_api_gives_readers_a_valid_bundle_and_others_nothing(client, 
     outsider = make_user("out@fr.example", state("FR", "France", "فرنسا"), "member")
     other = {"authorization": f"Bearer {create_token(outsider, name='r', scope='read', days=1)[1]}"}
     assert client.get(f"/api/v1/stix/incidents/{incident.uuid}", headers=other).status_code == 404
+
+
+def test_the_incident_page_links_to_its_bundle_when_it_may_be_exported(client, member, egypt):
+    amber = recorded(member, egypt, tlp=TLP.AMBER)
+    red = recorded(member, egypt, tlp=TLP.RED, title="Red one")
+    client.force_login(member)
+    link = f'href="/api/v1/stix/incidents/{amber.uuid}"'
+    assert link in client.get(f"/incidents/{amber.pk}/").content.decode()
+    assert "/api/v1/stix/incidents/" not in client.get(f"/incidents/{red.pk}/").content.decode()
+    download = client.get(f"/api/v1/stix/incidents/{amber.uuid}")  # the signed-in session suffices
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
