@@ -10,24 +10,23 @@ from django.utils.translation import gettext as _
 from thiqa.accounts import policy
 from thiqa.incidents.models import Incident
 from thiqa.incidents.services import NOTIFICATION
-from thiqa.lib.links import Link, provides_links
+from thiqa.lib.links import Link, Section, provides
 from thiqa.messaging.models import Message
 
 
-@provides_links("messaging.message")
-def incident_links(user: Any, message: Message) -> list[Link]:
-    links = [
-        {
-            "text": _("Incident: %(title)s") % {"title": incident.title},
-            "url": reverse("incidents:incident", args=[incident.pk]),
-        }
+@provides("messaging.message")
+def incident_links(user: Any, message: Message) -> list[Link | Section]:
+    links: list[Link | Section] = [
+        Link(
+            _("Incident: %(title)s") % {"title": incident.title},
+            reverse("incidents:incident", args=[incident.pk]),
+        )
         for incident in Incident.objects.readable_by(user).filter(messages=message)
     ]
     if message.kind == NOTIFICATION and set(policy.written_for(user)) & message.party_ids():
         links.append(
-            {
-                "text": _("Record from this notification"),
-                "url": reverse("incidents:from_notification", args=[message.pk]),
-            }
+            Link(
+                _("Record from this notification"), reverse("incidents:from_notification", args=[message.pk])
+            )
         )
     return links

@@ -21,7 +21,7 @@ from thiqa.lib import files, tlp, wordsearch
 from thiqa.lib.charts import bar_chart
 from thiqa.lib.files import Upload
 from thiqa.lib.http import link_language, posted
-from thiqa.lib.links import links_for
+from thiqa.lib.links import extras_for
 from thiqa.lib.openpgp import platform_key
 from thiqa.messaging import inbox, services
 from thiqa.messaging import traffic as overview
@@ -151,7 +151,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reply": policy.can(user, "messaging.reply", m) and not root.closed_at,
             "can_forward": policy.can(user, "messaging.forward", m),
             "can_export": policy.can(user, "messaging.export", m),
-            "elsewhere": links_for("messaging.message", user, m),
+            "elsewhere": extras_for("messaging.message", user, m).links,
             "reply_form": ReplyForm(parent_label=m.tlp, prefix=f"r{m.pk}"),
         }
         for m in shown
