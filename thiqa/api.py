@@ -32,6 +32,7 @@ from thiqa.operations.api import router as operations_router
 from thiqa.partnerships.api import router as partnerships_router
 from thiqa.profiles.api import router as profiles_router
 from thiqa.reporting.api import router as reporting_router
+from thiqa.taxii.api import router as stix_router
 
 
 class TokenAuth(HttpBearer):
@@ -110,6 +111,7 @@ api.add_router("/partnerships", partnerships_router)
 api.add_router("/capacity", capacity_router)
 api.add_router("/activities", activities_router)
 api.add_router("/glossary", glossary_router)
+api.add_router("/stix", stix_router)
 api.add_router("/", profiles_router)
 api.add_router("/", search_router, auth=open_to_visitors("search.query"))
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("profiles/", include("thiqa.profiles.urls")),
     path("audit/", include("thiqa.audit.urls")),
     path("api/v1/", api.urls),
+    path("taxii2/", include("thiqa.taxii.urls")),
 ]
 
 handler403 = "thiqa.views.forbidden"

@@ -31,6 +31,7 @@ from thiqa.incidents.models import Incident, Scale
 from thiqa.incidents.situation import situation as figures
 from thiqa.lib.charts import bar_chart, line_chart
 from thiqa.lib.http import posted
+from thiqa.lib.links import extras_for
 from thiqa.lib.sectors import sector_label
 from thiqa.messaging.kinds import defang
 from thiqa.messaging.models import Message
@@ -82,6 +83,7 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
             "update_form": UpdateForm(user=user, incident=found) if can_update else None,
             "can_update": can_update,
             "can_alert": policy.can(user, "incidents.alert", found),
+            "elsewhere": extras_for("incidents.incident", user, found).links,
         },
     )
 
