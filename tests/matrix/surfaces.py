@@ -718,6 +718,9 @@ SURFACES: dict[str, Row] = {
     "stix.export": row(
         api(lambda w, t: f"/api/v1/stix/incidents/{t.uuid}"),
         api(fixed("/api/v1/stix/incidents?limit=1000"), shows=lambda w, t: t.stix_id, only=PUBLISHED),
+        # the incident's page links to its bundle, which a session downloads too
+        page(pk("/incidents/"), shows=lambda w, t: f"/api/v1/stix/incidents/{t.uuid}"),
+        export(lambda w, t: f"/api/v1/stix/incidents/{t.uuid}"),
         **WITH_DRAFT,
     ),
     "stix.import": row(
@@ -754,6 +757,14 @@ SURFACES: dict[str, Row] = {
     "taxii.read_object": row(
         taxii(object_path("")),
         taxii(object_path("versions/")),
+        # the collection's lists name it exactly when it may be read
+        taxii(
+            lambda w, t: f"/taxii2/api/collections/{t.collection.uuid}/objects/", shows=lambda w, t: t.stix_id
+        ),
+        taxii(
+            lambda w, t: f"/taxii2/api/collections/{t.collection.uuid}/manifest/",
+            shows=lambda w, t: t.stix_id,
+        ),
         **{label.lower(): incident_object(label) for label in (TLP.RED, TLP.AMBER, "draft")},
         clear=incident_object(TLP.CLEAR, "community"),
         posted=lambda w: w.objects["posted_object"],
