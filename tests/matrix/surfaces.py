@@ -33,6 +33,8 @@ from thiqa.mail.models import OutboundMessage
 from thiqa.partnerships.models import Arrangement, Member
 from thiqa.profiles.models import Position
 from thiqa.reporting.models import Response
+from thiqa.taxii import stix
+from thiqa.taxii.models import StixObject
 
 from .world import World
 
@@ -54,6 +56,8 @@ class Probe:
     follow: bool = False  # follow redirects before looking for ``shows``
     run: Callable[[World, Any, Any], bool] | None = None
     only: tuple[str, ...] = ()  # the row's targets this surface carries (all when empty)
+    headers: dict[str, str] = field(default_factory=dict)  # as the test client's extra, HTTP_...
+    content_type: str = "application/json"  # of the API's bodies
 
 
 def page(path: Text, method: str = "GET", **kw: Any) -> Probe:
@@ -74,6 +78,14 @@ def search(path: Text, shows: Text, **kw: Any) -> Probe:
 
 def feed(path: Text, **kw: Any) -> Probe:
     return Probe("feed", path, **kw)
+
+
+TAXII_TYPE = "application/taxii+json;version=2.1"
+
+
+def taxii(path: Text, method: str = "GET", **kw: Any) -> Probe:
+    """A TAXII 2.1 endpoint: the API's bearer token, TAXII's media types."""
+    return Probe("api", path, method, headers={"HTTP_ACCEPT": TAXII_TYPE}, content_type=TAXII_TYPE, **kw)
 
 
 def _none(world: World) -> None:
@@ -162,6 +174,42 @@ def pk(prefix: str, suffix: str = "/") -> Text:
 
 def code(prefix: str, suffix: str = "/") -> Text:
     return lambda w, t: f"{prefix}{t.code}{suffix}"
+
+
+def incident(label: str) -> Target:
+    return lambda w: w.objects[f"incident_{label}"]
+
+
+# an incident of EG's per TLP label, recorded by the member, and a draft
+INCIDENTS: dict[str, Target] = {label.lower(): incident(label) for label in (TLP.RED, TLP.AMBER, TLP.CLEAR)}
+WITH_DRAFT: dict[str, Target] = {**INCIDENTS, "draft": incident("draft")}
+PUBLISHED = tuple(INCIDENTS)
+
+
+def collection(name: str) -> Target:
+    return lambda w: w.objects[f"collection_{name}"]
+
+
+def incident_object(label: str, where: str = "own") -> Target:
+    """The STIX incident object of an incident, in a TAXII collection. An object is read
+    through its collection, whose own rule (``taxii.read_collection``) has its row: each
+    target sits where the collection's readers include the object's (EG's collection for
+    RED, AMBER and drafts, the community's for CLEAR)."""
+    return lambda w: StixObject.objects.get(
+        collection=w.objects[f"collection_{where}"], stix_id=w.objects[f"incident_{label}"].stix_id
+    )
+
+
+def collection_path(suffix: str) -> Text:
+    return lambda w, t: f"/taxii2/api/collections/{t.uuid}/{suffix}"
+
+
+def object_path(suffix: str) -> Text:
+    return lambda w, t: f"/taxii2/api/collections/{t.collection.uuid}/objects/{t.stix_id}/{suffix}"
+
+
+SHARING = {"language": "en", "audience": "public"}
+WITHDRAWN = {"reason": "Superseded."}
 
 
 def _start_round(w: World, user: Any, target: Any) -> bool:
@@ -562,6 +610,168 @@ SURFACES: dict[str, Row] = {
     ),
     "profiles.add_document": row(page(code("/profiles/", "/documents/new/")), target=own),
     "profiles.record_position": row(page(code("/profiles/", "/positions/new/")), target=own),
+    "profiles.edit_document": row(
+        page(lambda w, t: f"/profiles/documents/{t.slug}/edit/"),
+        api(
+            lambda w, t: f"/api/v1/profiles/documents/{t.slug}",
+            "PUT",
+            body=lambda w, t: {"kind": "strategy", "title_en": t.title, **SHARING},
+        ),
+        target=document("EG"),
+    ),
+    "profiles.withdraw_document": row(
+        page(lambda w, t: f"/profiles/documents/{t.slug}/withdraw/"),
+        api(
+            lambda w, t: f"/api/v1/profiles/documents/{t.slug}/withdraw",
+            "POST",
+            body=lambda w, t: WITHDRAWN,
+        ),
+        target=document("EG"),
+    ),
+    "profiles.edit_position": row(
+        page(pk("/profiles/positions/", "/edit/")),
+        api(
+            pk("/api/v1/profiles/positions/", ""),
+            "PUT",
+            body=lambda w, t: {"subject": t.subject, "title": t.title, "text": t.text, **SHARING},
+        ),
+        target=position("EG"),
+    ),
+    "profiles.withdraw_position": row(
+        page(pk("/profiles/positions/", "/withdraw/")),
+        api(pk("/api/v1/profiles/positions/", "/withdraw"), "POST", body=lambda w, t: WITHDRAWN),
+        target=position("EG"),
+    ),
+    # reporting: the compilation PDF (prepared by the member in the world)
+    "reporting.prepare_compilation_pdf": row(
+        page(pk("/reporting/cycles/", "/compilation/pdf/"), "POST"),
+        api(pk("/api/v1/reporting/cycles/", "/compilation/pdf"), "POST"),
+        target=lambda w: w.objects["compilation_pdf"].cycle,
+    ),
+    "reporting.read_compilation_pdf": row(
+        export(lambda w, t: f"/reporting/cycles/{t.cycle_id}/compilation/pdf/file/"),
+        api(lambda w, t: f"/api/v1/reporting/cycles/{t.cycle_id}/compilation/pdf/file"),
+        target=lambda w: w.objects["compilation_pdf"],
+    ),
+    # incidents
+    "incidents.view": row(page(fixed("/incidents/")), api(fixed("/api/v1/incidents"))),
+    "incidents.read": row(
+        page(pk("/incidents/")),
+        api(pk("/api/v1/incidents/", "")),
+        page(fixed("/incidents/"), shows=lambda w, t: f"/incidents/{t.pk}/"),
+        api(fixed("/api/v1/incidents"), shows=lambda w, t: json.dumps(t.title)),
+        **WITH_DRAFT,
+    ),
+    "incidents.record": row(
+        page(fixed("/incidents/new/"), only=("any",)),
+        api(
+            fixed("/api/v1/incidents"),
+            "POST",
+            body=lambda w, t: {
+                "participant": t.code,
+                "title": "Matrix recorded incident",
+                "tlp": TLP.AMBER,
+                "detected_at": "2026-11-30T08:15",
+                "draft": True,
+            },
+            only=("own",),
+        ),
+        any=_none,
+        own=own,
+    ),
+    "incidents.update": row(
+        page(pk("/incidents/", "/update/"), "POST"),
+        api(pk("/api/v1/incidents/", ""), "PATCH", body=lambda w, t: {"text": "Contained."}),
+        **WITH_DRAFT,
+    ),
+    "incidents.alert": row(
+        page(pk("/incidents/", "/alert/")),
+        api(
+            pk("/api/v1/incidents/", "/alerts"),
+            "POST",
+            body=lambda w, t: {"text": "Watch for these indicators.", "participants": ["FR"]},
+            only=PUBLISHED,  # no one alerts about a draft: the page shows the refusal
+        ),
+        **WITH_DRAFT,
+    ),
+    "incidents.view_situation": row(page(fixed("/incidents/situation/"))),
+    "scales.view": row(
+        page(fixed("/incidents/scales/")),
+        page(code("/incidents/scales/")),
+        api(fixed("/api/v1/incidents/scales")),
+        api(code("/api/v1/incidents/scales/", "")),
+        target=own,
+    ),
+    "scales.register": row(
+        page(code("/incidents/scales/", "/new-version/")),
+        api(
+            code("/api/v1/incidents/scales/", ""),
+            "POST",
+            body=lambda w, t: {
+                "name": "Matrix scale",
+                "levels": [{"rank": 1, "names": {"en": "Minor", "ar": "طفيف"}, "common_level": 1}],
+            },
+        ),
+        target=own,
+    ),
+    # STIX and TAXII
+    "stix.export": row(
+        api(lambda w, t: f"/api/v1/stix/incidents/{t.uuid}"),
+        api(fixed("/api/v1/stix/incidents?limit=1000"), shows=lambda w, t: t.stix_id, only=PUBLISHED),
+        # the incident's page links to its bundle, which a session downloads too
+        page(pk("/incidents/"), shows=lambda w, t: f"/api/v1/stix/incidents/{t.uuid}"),
+        export(lambda w, t: f"/api/v1/stix/incidents/{t.uuid}"),
+        **WITH_DRAFT,
+    ),
+    "stix.import": row(
+        api(
+            code("/api/v1/stix/import?participant=", ""),
+            "POST",
+            body=lambda w, t: stix.export([w.objects[f"incident_{TLP.CLEAR}"]]),
+        ),
+        target=own,
+    ),
+    "taxii.discover": row(
+        taxii(fixed("/taxii2/")), taxii(fixed("/taxii2/api/")), taxii(fixed("/taxii2/api/collections/"))
+    ),
+    "taxii.read_collection": row(
+        taxii(collection_path("")),
+        taxii(collection_path("objects/")),
+        taxii(collection_path("manifest/")),
+        taxii(fixed("/taxii2/api/collections/"), shows=lambda w, t: str(t.uuid)),
+        own=collection("own"),
+        other=collection("other"),
+        group=collection("group"),
+        community=collection("community"),
+    ),
+    "taxii.write_collection": row(
+        taxii(
+            collection_path("objects/"),
+            "POST",
+            body=lambda w, t: {"objects": [w.objects["posted_object"].body]},
+        ),
+        own=collection("own"),
+        other=collection("other"),
+        community=collection("community"),
+    ),
+    "taxii.read_object": row(
+        taxii(object_path("")),
+        taxii(object_path("versions/")),
+        # the collection's lists name it exactly when it may be read
+        taxii(
+            lambda w, t: f"/taxii2/api/collections/{t.collection.uuid}/objects/", shows=lambda w, t: t.stix_id
+        ),
+        taxii(
+            lambda w, t: f"/taxii2/api/collections/{t.collection.uuid}/manifest/",
+            shows=lambda w, t: t.stix_id,
+        ),
+        **{label.lower(): incident_object(label) for label in (TLP.RED, TLP.AMBER, "draft")},
+        clear=incident_object(TLP.CLEAR, "community"),
+        posted=lambda w: w.objects["posted_object"],
+    ),
+    "taxii.read_status": row(
+        taxii(lambda w, t: f"/taxii2/api/status/{t.uuid}/"), target=lambda w: w.objects["taxii_status"]
+    ),
 }
 
 # Actions that no surface exposes on its own: each with the reason.

@@ -66,7 +66,10 @@ def _answer(world: World, probe: Probe, role: str, target: object, *, read_only:
     body = probe.body(world, target) if probe.body else None
     if probe.surface == "api":
         call = getattr(client, probe.method.lower())
-        response = call(path, body, content_type="application/json") if probe.method != "GET" else call(path)
+        if probe.method == "GET":
+            response = call(path, **probe.headers)
+        else:
+            response = call(path, body, content_type=probe.content_type, **probe.headers)
     elif probe.method == "GET":
         response = client.get(path, follow=probe.follow)
     else:

@@ -1,6 +1,7 @@
 """The world of the role matrix: the demo data set, plus one person per role and the few
 objects the demo lacks (a message per TLP label with an attachment, a draft submission, a
-contact marked for the secretariat only), built once per test module.
+contact marked for the secretariat only, an incident per TLP label with its TAXII objects, a
+posted TAXII object and its status, a compilation PDF), built once per test module.
 
 The roles are those of issue 15: the secretariat, a focal point, a member and an observer of
 one participant (Egypt, "EG"), the people of another participant (France's focal point), a
@@ -17,17 +18,21 @@ from django.urls import reverse
 
 from conftest import make_contact, make_user
 from thiqa.accounts import services as accounts
-from thiqa.accounts.models import ApiToken, Participant, User
+from thiqa.accounts.models import ApiToken, Participant, ParticipantGroup, User
 from thiqa.activities import services as activities
 from thiqa.checks.models import CheckRound, Ping
+from thiqa.incidents import services as incidents
+from thiqa.incidents.scales import current_levels
 from thiqa.lib.files import Upload
 from thiqa.lib.tlp import TLP
 from thiqa.messaging import services as messaging
 from thiqa.messaging.addressing import Addressees
 from thiqa.messaging.models import Message, Recipient
 from thiqa.messaging.services import Draft
+from thiqa.reporting import compilation_pdfs
 from thiqa.reporting import services as reporting
 from thiqa.reporting.models import Cycle, Response
+from thiqa.taxii import stix, store
 
 ROLES = ("secretariat", "focal_point", "member", "observer", "other_participant", "outsider", "anonymous")
 LABELS = (TLP.RED, TLP.AMBER, TLP.CLEAR)
@@ -81,7 +86,6 @@ def _incident(label: str) -> Draft:
         fields={
             "detected_at": "2026-11-30T08:15",
             "sectors": ["energy"],
-            "national_severity": "Level B",
             "severity": "4",
             "incident_status": "ongoing",
             "impact": "Billing is down.",
@@ -119,6 +123,7 @@ def build() -> World:
             people=people, secrets=secrets, read_secrets=read_secrets, own=own, other=other, messages=messages
         )
         world.objects.update(_extras(world))
+        world.objects.update(_incidents(world))
         for role in ROLES[:5]:  # the community subscribes to calendar feeds
             key = activities.regenerate_feed_key(people[role])
             world.feeds[role] = reverse("activities:feed", args=[activities.feed_token(key)])
@@ -153,3 +158,43 @@ def _extras(world: World) -> dict[str, Any]:
         "recipient": recipient,
         "question": question,
     }
+
+
+def _incidents(world: World) -> dict[str, Any]:
+    """An incident of EG's per TLP label (and a draft), recorded by the member; their objects
+    enter EG's TAXII collection. The member also posts an indicator there (its status is
+    the member's) and prepares the compilation PDF of a closed cycle."""
+    member, level = world.user("member"), current_levels(world.own)[0]
+    found: dict[str, Any] = {}
+    for label in (*LABELS, "draft"):
+        found[f"incident_{label}"] = incidents.record(
+            member,
+            world.own,
+            title=f"Matrix quokka{label.lower().replace('+', '')} incident",
+            tlp=TLP.AMBER if label == "draft" else label,
+            detected_at="2026-11-30T08:15",
+            summary="Defaced portals of the ministry.",
+            national_level=level,
+            indicators=["198.51.100.23"],
+            draft=label == "draft",
+        )
+    collection = store.collection_of(participant=world.own)
+    found["collection_own"] = collection
+    found["collection_other"] = store.collection_of(participant=world.other)
+    found["collection_group"] = store.collection_of(group=ParticipantGroup.objects.get(code="LAS"))
+    found["collection_community"] = store.collection_of()
+    # an AMBER indicator posted to the community's collection: everyone reads the collection,
+    # only EG's people the object
+    indicator = next(
+        o for o in stix.incident_objects(found[f"incident_{TLP.AMBER}"]) if o["type"] == "indicator"
+    )
+    posted = {**indicator, "id": "indicator--6d1b7cf0-4b4e-4c55-9f0e-2a3e0c9e1a11", "name": "Posted"}
+    community = found["collection_community"]
+    found["taxii_status"] = store.add_objects(member, community, [posted])
+    found["posted_object"] = community.stix_objects.get(stix_id=posted["id"])
+    cycle = Response.objects.filter(participant=world.own, status="submitted").order_by("pk").first().cycle
+    job = compilation_pdfs.request_pdf(member, cycle, "en")
+    compilation_pdfs.prepare(job.pk)
+    job.refresh_from_db()
+    found["compilation_pdf"] = job
+    return found
