@@ -4,6 +4,7 @@ imported as a draft incident. Bad bundles answer a 422 problem listing every fin
 import json
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -27,13 +28,18 @@ def _bundle_response(bundle: dict[str, Any], filename: str) -> HttpResponse:
     return response
 
 
+# The bundles are answered as STIX, not as generic JSON: the schema says so.
+BUNDLE_RESPONSE = {"responses": {200: {"content": {STIX_MEDIA_TYPE: {"schema": {"type": "object"}}}}}}
+
+
 @router.get(
     "/incidents/{incident_uuid}",
     response={200: dict},
     summary="One incident as a STIX 2.1 bundle",
+    openapi_extra=BUNDLE_RESPONSE,
     url_name="stix_incident",
 )
-def export_incident(request: HttpRequest, incident_uuid: str) -> HttpResponse:
+def export_incident(request: HttpRequest, incident_uuid: UUID) -> HttpResponse:
     incident = get_object_or_404(Incident.objects.select_related("participant"), uuid=incident_uuid)
     if not policy.can(request.user, "incidents.read", incident):
         raise Http404
@@ -43,7 +49,10 @@ def export_incident(request: HttpRequest, incident_uuid: str) -> HttpResponse:
 
 
 @router.get(
-    "/incidents", response={200: dict}, summary="The incidents one may export, filtered, as one bundle"
+    "/incidents",
+    response={200: dict},
+    summary="The incidents one may export, filtered, as one bundle",
+    openapi_extra=BUNDLE_RESPONSE,
 )
 def export_incidents(
     request: HttpRequest,
