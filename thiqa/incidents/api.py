@@ -196,7 +196,7 @@ class IncidentOut(Schema):
     updated_at: datetime
 
 
-class SummaryOut(Schema):
+class IncidentSummaryOut(Schema):
     id: int
     participant: str
     tlp: str
@@ -289,7 +289,7 @@ def _owner(request: HttpRequest, code: str | None) -> Participant:
     return found
 
 
-@router.get("", response=list[SummaryOut])
+@router.get("", response=list[IncidentSummaryOut])
 @paginate(PageNumberPagination)
 def incident_list(
     request: HttpRequest, status: str = "", common_level: int | None = None, sector: str = "", tlp: str = ""
