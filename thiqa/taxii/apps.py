@@ -9,4 +9,4 @@ class TaxiiConfig(AppConfig):
     def ready(self) -> None:
         from thiqa.taxii import links, rules, signals  # noqa: F401
 
-        signals.connect()
+        signals.connect(self)

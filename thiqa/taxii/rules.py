@@ -2,7 +2,8 @@
 
 A collection is read by the people of the participants it belongs to (a participant's by
 its people, a group's by the people of its members, the community's by everyone in the
-community); each object in it by those who may read it under its TLP label, as a message
+community); each object in it by those who read the collection and may read the object under
+its TLP label, as a message
 (``messaging.rules.may_read_labelled``), an incident's objects exactly as the incident.
 Writing (POST, import) needs a role that writes and, through the API, a read-write token.
 """
@@ -42,6 +43,10 @@ def _may_write_collection(user: User, collection: Any) -> bool:
 
 
 def _may_read_object(user: User, obj: Any) -> bool:
+    """In a collection the holder reads, under the object's label (an incident's as the
+    incident)."""
+    if not _may_read_collection(user, obj.collection):
+        return False
     if obj.incident_id:
         return may_read_incident(user, obj.incident)
     return may_read_labelled(user, obj, obj.tlp)

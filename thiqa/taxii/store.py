@@ -47,7 +47,7 @@ def collection_of(
 def ensure_collections() -> None:
     """Every participant's, every group's and the community's collection exist."""
     collection_of()
-    for participant in Participant.objects.filter(is_active=True, taxii_collection__isnull=True):
+    for participant in Participant.objects.filter(taxii_collection__isnull=True):
         collection_of(participant=participant)
     for group in ParticipantGroup.objects.filter(taxii_collection__isnull=True):
         collection_of(group=group)
@@ -181,8 +181,9 @@ def readable_incident_ids(user: User, collection: Collection) -> list[int]:
 
 
 def readable(user: User, collection: Collection) -> QuerySet[StixObject]:
-    """The objects of ``collection`` its holder may read (the collection itself checked
-    by the caller), every version."""
+    """The objects of ``collection`` its holder may read, every version."""
+    if not policy.can(user, "taxii.read_collection", collection):
+        return StixObject.objects.none()
     mine = set(policy.roles_of(user))
     parties = bool(collection.member_ids() & mine)
     posted = Q(tlp=TLP.CLEAR) | Q(tlp=TLP.RED, poster=user)
@@ -190,8 +191,6 @@ def readable(user: User, collection: Collection) -> QuerySet[StixObject]:
         posted |= ~Q(tlp=TLP.RED)
     else:
         posted |= ~Q(tlp=TLP.RED) & Q(owner_id__in=mine)
-    if not policy.in_community(user):
-        return StixObject.objects.none()
     return StixObject.objects.filter(collection=collection).filter(
         Q(incident_id__in=readable_incident_ids(user, collection)) | (Q(incident__isnull=True) & posted)
     )

@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from thiqa.accounts import policy
 from thiqa.accounts import services as account_services
-from thiqa.accounts.models import Participant, ParticipantGroup, User
+from thiqa.accounts.models import User
 from thiqa.taxii import store
 from thiqa.taxii.models import Collection, Status, StixObject
 
@@ -177,13 +177,19 @@ def status_resource(found: Status) -> dict[str, Any]:
 
 
 def _visible_collections(user: User) -> list[Collection]:
+    """The collections ``user`` may read (they exist from their participant's or group's
+    creation: reading writes nothing)."""
     participants = set(policy.roles_of(user))
-    store.collection_of()
-    for group in ParticipantGroup.objects.filter(members__in=participants).distinct():
-        store.collection_of(group=group)
-    for participant in Participant.objects.filter(pk__in=participants):
-        store.collection_of(participant=participant)
-    found = Collection.objects.select_related("participant", "group").order_by("kind", "pk")
+    found = (
+        Collection.objects.filter(
+            Q(kind=Collection.Kind.COMMUNITY)
+            | Q(participant__in=participants)
+            | Q(group__members__in=participants)
+        )
+        .select_related("participant", "group")
+        .distinct()
+        .order_by("kind", "pk")
+    )
     return [c for c in found if policy.can(user, "taxii.read_collection", c)]
 
 

@@ -4,10 +4,13 @@ label), and each bad request answered in the TAXII error format."""
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from conftest import make_user
 from thiqa.accounts import policy
+from thiqa.accounts.models import ParticipantGroup
 from thiqa.accounts.services import create_token
 from thiqa.incidents.services import update
 from thiqa.incidents.tests.helpers import recorded
@@ -91,11 +94,25 @@ def test_the_store_query_agrees_with_the_policy_for_every_object(world):
     people, _incidents, _tokens = world
     for user in people.values():
         for collection in Collection.objects.all():
-            if not policy.can(user, "taxii.read_collection", collection):
-                continue
             listed = set(store.readable(user, collection).values_list("pk", flat=True))
             ruled = {o.pk for o in collection.stix_objects.all() if policy.can(user, "taxii.read_object", o)}
             assert listed == ruled, (user.email, collection.title)
+
+
+def test_collections_exist_from_creation_and_listing_them_writes_nothing(client, world):
+    people, _incidents, tokens = world
+    fresh = state("DD", "Delta", "دلتا")
+    group = ParticipantGroup.objects.create(
+        code="g1", kind="regional", name_en="Group one", name_ar="المجموعة الأولى"
+    )
+    group.members.add(fresh)
+    assert Collection.objects.filter(participant=fresh).exists()
+    assert Collection.objects.filter(group=group).exists()
+    with CaptureQueriesContext(connection) as queries:
+        listed = get(client, tokens["recorder"], "/taxii2/api/collections/").json()["collections"]
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert not [sql for sql in writes if "taxii_" in sql]  # (the token's last use is recorded)
+    assert {c["title"] for c in listed} == {"Thiqa community", "Alpha (AA)"}
 
 
 def test_a_new_version_replaces_the_last_and_keeps_the_first(client, world):
