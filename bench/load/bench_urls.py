@@ -11,6 +11,7 @@ from thiqa.catalogue.models import Item
 from thiqa.directory.models import Contact
 from thiqa.messaging.models import Message
 from thiqa.reporting.models import Response
+from thiqa.taxii.models import StixObject
 from thiqa.urls import handler403, handler404, handler500
 from thiqa.urls import urlpatterns as thiqa_urlpatterns
 
@@ -50,10 +51,20 @@ def compilation(request: HttpRequest, cycle_id: int) -> JsonResponse:
     )
 
 
+def taxii_objects(request: HttpRequest, collection: str) -> JsonResponse:
+    """The latest version of every object of a collection, as a TAXII objects page holds them."""
+    return _rows(
+        StixObject.objects.filter(collection__uuid=collection, is_latest=True)
+        .order_by("date_added", "pk")
+        .values_list("body", flat=True)[:1000]
+    )
+
+
 urlpatterns = [
     path("bench/bare/inbox", inbox),
     path("bench/bare/directory", directory),
     path("bench/bare/catalogue-search", catalogue_search),
     path("bench/bare/compilation/<int:cycle_id>", compilation),
+    path("bench/bare/taxii-objects/<uuid:collection>", taxii_objects),
     *thiqa_urlpatterns,
 ]

@@ -9,9 +9,6 @@ from locust import HttpUser, between, task
 
 WORDS = ["confidence", "cooperation", "incident", "contact", "critical", "الثقة", "التعاون"]
 PROXY = {"X-Forwarded-Proto": "https"}  # the server runs the production profile behind a "proxy"
-# TAXII: set THIQA_LOAD_TAXII=1 once the TAXII room has merged (the lead's hook, see
-# docs/benchmarks.md); the collection path may need adjusting to the merged API.
-TAXII = os.environ.get("THIQA_LOAD_TAXII") == "1"
 
 
 class Person(HttpUser):
@@ -26,6 +23,7 @@ class Person(HttpUser):
         }
         self.api = {**PROXY, "Authorization": f"Bearer {os.environ['THIQA_LOAD_TOKEN']}"}
         self.cycle = os.environ["THIQA_LOAD_CYCLE"]
+        self.collection = os.environ["THIQA_LOAD_COLLECTION"]
 
     def _get(self, path: str, name: str, headers: dict[str, str], **params: str) -> None:
         with self.client.get(path, headers=headers, params=params, name=name, catch_response=True,
@@ -53,12 +51,10 @@ class Person(HttpUser):
     def compilation(self) -> None:
         self._get(f"/api/v1/reporting/cycles/{self.cycle}/compilation", "api: compilation", self.api)
 
-    if TAXII:  # the TAXII hook: Thiqa's collection listing, once the TAXII room exists
-
-        @task(2)
-        def taxii(self) -> None:
-            accept = {**self.api, "Accept": "application/taxii+json;version=2.1"}
-            self._get("/taxii2/api/collections/", "api: taxii collections", accept)
+    @task(2)
+    def taxii_objects(self) -> None:
+        accept = {**self.api, "Accept": "application/taxii+json;version=2.1"}
+        self._get(f"/taxii2/api/collections/{self.collection}/objects/", "api: taxii objects", accept)
 
     # --- the bare twins: the same rows, read by a plain Django view --------------------------
 
@@ -77,3 +73,7 @@ class Person(HttpUser):
     @task(2)
     def bare_compilation(self) -> None:
         self._get(f"/bench/bare/compilation/{self.cycle}", "bare: compilation", self.api)
+
+    @task(2)
+    def bare_taxii_objects(self) -> None:
+        self._get(f"/bench/bare/taxii-objects/{self.collection}", "bare: taxii objects", self.api)

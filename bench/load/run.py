@@ -11,8 +11,8 @@ and background workers, behind a "proxy" that says HTTPS), on loopback only, wit
 benchmark's settings (bench_settings.py), which add bare views beside Thiqa's routes.
 
 Locust (headless, locustfile.py) then runs USERS signed-in focal points for SECONDS: the
-inbox and directory pages, and the API's inbox, catalogue search and reporting compilation
-(TAXII once it exists: THIQA_LOAD_TAXII=1), each beside a bare Django view reading the same
+inbox and directory pages, and the API's inbox, catalogue search, reporting compilation and
+the objects of the focal point's TAXII collection, each beside a bare Django view reading the same
 rows, in the same run, on the same server. Bounded: USERS users, SECONDS seconds, then it
 stops by itself (and is killed if it has not stopped within a minute more).
 
@@ -42,13 +42,14 @@ PAIRS = {
     "page: directory": "bare: directory",
     "api: catalogue search": "bare: catalogue search",
     "api: compilation": "bare: compilation",
-    "api: taxii collections": None,  # the TAXII hook (no bare twin yet)
+    "api: taxii objects": "bare: taxii objects",
 }
 
 
 def prepare() -> None:
-    """In the benchmark's database: a session and a read token of a demo focal point, and the
-    cycle whose compilation is requested. Printed as JSON."""
+    """In the benchmark's database: a session and a read token of a demo focal point, the
+    cycle whose compilation is requested and its participant's TAXII collection. Printed as
+    JSON."""
     import django
 
     django.setup()
@@ -59,6 +60,7 @@ def prepare() -> None:
     from thiqa.accounts.models import User
     from thiqa.accounts.services import create_token
     from thiqa.reporting.models import Cycle
+    from thiqa.taxii.models import Collection
 
     user = User.objects.get(email="focal.eg@thiqa.example")
     session = SessionStore()
@@ -68,8 +70,11 @@ def prepare() -> None:
     session.create()
     _token, secret = create_token(user, name="load benchmark", scope="read", days=1)
     cycle = Cycle.objects.filter(responses__status="submitted").order_by("pk").first()
+    collection = Collection.objects.get(
+        participant__memberships__user=user, participant__memberships__is_active=True
+    )
     print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "session": session.session_key,
-                      "token": secret, "cycle": cycle.pk}))  # fmt: skip
+                      "token": secret, "cycle": cycle.pk, "collection": str(collection.uuid)}))  # fmt: skip
 
 
 def _admin(url: str, statement: str) -> None:
@@ -182,7 +187,7 @@ def main() -> None:
         stats_prefix = data_dir / "locust"
         users = {**common, "THIQA_LOAD_COOKIE": prepared["cookie"], "THIQA_LOAD_SESSION": prepared["session"],
                  "THIQA_LOAD_TOKEN": prepared["token"], "THIQA_LOAD_CYCLE": str(prepared["cycle"]),
-                 "THIQA_LOAD_TAXII": os.environ.get("THIQA_LOAD_TAXII", "")}  # fmt: skip
+                 "THIQA_LOAD_COLLECTION": prepared["collection"]}  # fmt: skip
         print(f"running {options.users} users for {options.seconds} s...", flush=True)
         subprocess.run(  # noqa: S603
             [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
