@@ -25,15 +25,15 @@ import atexit
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date
+
+from timing import timed, timed_pair
 
 BENCH_DATABASE = "thiqa_bench_reporting"
 DEFAULT_POSTGRES = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
+MS = 1000  # the timings are in seconds, printed in milliseconds
 
 
 def arguments() -> argparse.Namespace:
@@ -95,24 +95,6 @@ def populate(states: int) -> tuple[User, ParticipantGroup]:
     return user, group
 
 
-def timed(action: Callable[[], object], repeat: int) -> float:
-    """The median wall time of ``action`` in milliseconds (after one warm-up run)."""
-    return timed_pair(action, action, repeat)[0]
-
-
-def timed_pair(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median times of two actions run in turn, so that whatever else the machine does
-    weighs on both alike."""
-    first(), second()
-    samples: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for action, times in zip((first, second), samples, strict=True):
-            start = time.perf_counter()
-            action()
-            times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples[0]), statistics.median(samples[1])
-
-
 def baseline(cycle: Cycle) -> list[tuple]:
     """Only read the rows the matrix is built from."""
     return list(
@@ -164,8 +146,9 @@ def main() -> int:
                 pdf_one = timed(lambda cycle=cycle: _response_pdf(cycle), max(3, ARGS.repeat // 5))
             questions = sum(1 for _q in cycle.definition.questions())
             print(
-                f"| {code} | {questions} | {base:.1f} ms | {thiqa:.1f} ms | {thiqa / base:.2f}x |"
-                f" {pdf_matrix:.0f} ms | {pdf_job:.0f} ms | {pdf_job / pdf_matrix:.2f}x | {pdf_one:.0f} ms |"
+                f"| {code} | {questions} | {base * MS:.1f} ms | {thiqa * MS:.1f} ms | {thiqa / base:.2f}x |"
+                f" {pdf_matrix * MS:.0f} ms | {pdf_job * MS:.0f} ms | {pdf_job / pdf_matrix:.2f}x |"
+                f" {pdf_one * MS:.0f} ms |"
             )
             reset_queries()
         print("target: the matrix within 3x the baseline and under 300 ms")

@@ -21,11 +21,10 @@ import atexit
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
+
+from timing import timed_pair
 
 BENCH_DATABASE = "thiqa_bench_taxii"
 DEFAULT_POSTGRES = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
@@ -124,21 +123,6 @@ def populate(count: int) -> tuple[User, Participant]:
         batch_size=2000,
     )
     return user, egypt
-
-
-def timed_pair(
-    first: Callable[[], object], second: Callable[[], object], repeat: int, warm_up: bool = True
-) -> tuple[float, float]:
-    """Median seconds of two actions run in turn, after one warm-up of each."""
-    if warm_up:
-        first(), second()
-    samples: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for action, times in zip((first, second), samples, strict=True):
-            start = time.perf_counter()
-            action()
-            times.append(time.perf_counter() - start)
-    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 def taxii_pages(client: Client, secret: str, url: str) -> int:

@@ -10,13 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import Client
 
-from conftest import make_user
 from thiqa.accounts import policy
-from thiqa.accounts.models import Participant, ParticipantGroup
 from thiqa.incidents import services
 from thiqa.incidents.models import Incident
-from thiqa.incidents.tests.helpers import recorded, state
+from thiqa.incidents.tests.helpers import recorded
 from thiqa.lib.tlp import TLP
+from thiqa.messaging.tests.cast import Cast, cast
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
@@ -39,47 +38,31 @@ EXPECTED = {
 
 
 @pytest.fixture
-def world(db):
-    a, b, c, d = (
-        state("AA", "Avalon", "أفالون"),
-        state("BB", "Borduria", "بوردوريا"),
-        state("CC", "Carpania", "كاربانيا"),
-        state("DD", "Dorne", "دورن"),
+def world(db) -> Cast:
+    return cast(
+        {
+            "recorder": ("AA", "member"),
+            "colleague": ("AA", "focal_point"),
+            "named": ("DD", "member"),
+            "member_b": ("BB", "member"),
+            "observer_b": ("BB", "observer"),
+            "member_c": ("CC", "member"),
+            "member_d": ("DD", "member"),
+        },
+        states=4,
+        group=["CC"],
     )
-    group = ParticipantGroup.objects.create(
-        code="league", kind="regional", name_en="League", name_ar="الرابطة"
-    )
-    group.members.add(c)
-    office = Participant.objects.create(
-        code="sec",
-        kind="international_organization",
-        name_en="Secretariat",
-        name_ar="الأمانة",
-        is_secretariat=True,
-    )
-    people = {
-        "recorder": make_user("rec@aa.example", a, "member"),
-        "colleague": make_user("focal@aa.example", a, "focal_point", totp=True),
-        "named": make_user("named@dd.example", d, "member"),
-        "member_b": make_user("m@bb.example", b, "member"),
-        "observer_b": make_user("o@bb.example", b, "observer"),
-        "member_c": make_user("m@cc.example", c, "member"),
-        "member_d": make_user("m@dd.example", d, "member"),
-        "secretariat": make_user("staff@sec.example", office, "secretariat", totp=True),
-        "outsider": make_user("nobody@example.org", None, None),
-    }
-    return {"people": people, "a": a, "b": b, "group": group}
 
 
-def _record(world, label: str, *, draft: bool = False) -> Incident:
+def _record(world: Cast, label: str, *, draft: bool = False) -> Incident:
     return recorded(
-        world["people"]["recorder"],
-        world["a"],
+        world.people["recorder"],
+        world.participants["AA"],
         title=f"Wiper quokka {label}",
         tlp=label,
-        shared_participants=[world["b"]],
-        shared_groups=[world["group"]],
-        named_users=["named@dd.example"],
+        shared_participants=[world.participants["BB"]],
+        shared_groups=[world.group],
+        named_users=[world.people["named"].email],
         draft=draft,
     )
 
@@ -99,8 +82,8 @@ def _succeeds(action) -> bool:
         return False
 
 
-def _could(world, name: str, incident: Incident) -> dict[str, bool]:
-    user = world["people"][name]
+def _could(world: Cast, name: str, incident: Incident) -> dict[str, bool]:
+    user = world.people[name]
     client = Client()
     client.force_login(user)
     page = client.get(f"/incidents/{incident.pk}/")
@@ -131,7 +114,7 @@ def test_each_role_reads_and_changes_exactly_what_the_label_allows(world, label)
 @pytest.mark.parametrize("draft", [False, True])
 def test_the_reading_query_and_the_policy_agree(world, label, draft):
     incident = _record(world, label, draft=draft)
-    for name, user in world["people"].items():
+    for name, user in world.people.items():
         listed = Incident.objects.readable_by(user).filter(pk=incident.pk).exists()
         assert listed == policy.can(user, "incidents.read", incident), name
 
@@ -139,5 +122,5 @@ def test_the_reading_query_and_the_policy_agree(world, label, draft):
 @pytest.mark.parametrize("label", [TLP.CLEAR, TLP.AMBER, TLP.RED])
 def test_a_draft_is_read_within_its_owner_only(world, label):
     incident = _record(world, label, draft=True)
-    readers = {name for name, user in world["people"].items() if policy.can(user, "incidents.read", incident)}
+    readers = {name for name, user in world.people.items() if policy.can(user, "incidents.read", incident)}
     assert readers == ({"recorder"} if label == TLP.RED else {"recorder", "colleague"})

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import Client
 
-from conftest import make_contact, make_user
+from conftest import make_contact
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import ServiceError
@@ -21,7 +21,8 @@ from thiqa.lib.tlp import TLP
 from thiqa.messaging import services
 from thiqa.messaging.addressing import Addressees
 from thiqa.messaging.models import Message
-from thiqa.messaging.tests.helpers import incident, state
+from thiqa.messaging.tests.cast import cast
+from thiqa.messaging.tests.helpers import incident
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
@@ -118,37 +119,26 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
 
 @pytest.fixture
 def world(db):
-    a, b, c = (
-        state("AA", "Avalon", "أفالون"),
-        state("BB", "Borduria", "بوردوريا"),
-        state("CC", "Carpania", "كاربانيا"),
+    players = cast(
+        {
+            "sender": ("AA", "member"),
+            "colleague": ("AA", "focal_point"),
+            "addressed": ("BB", "member"),
+            "focal_b": ("BB", "focal_point"),
+            "observer_b": ("BB", "observer"),
+            "member_c": ("CC", "member"),
+        }
     )
-    office = Participant.objects.create(
-        code="sec",
-        kind="international_organization",
-        name_en="Secretariat",
-        name_ar="الأمانة",
-        is_secretariat=True,
-    )
-    people = {
-        "sender": make_user("sender@aa.example", a, "member"),
-        "colleague": make_user("focal@aa.example", a, "focal_point", totp=True),
-        "addressed": make_user("cert@bb.example", b, "member"),
-        "focal_b": make_user("focal@bb.example", b, "focal_point", totp=True),
-        "observer_b": make_user("observer@bb.example", b, "observer"),
-        "member_c": make_user("member@cc.example", c, "member"),
-        "secretariat": make_user("staff@sec.example", office, "secretariat", totp=True),
-        "outsider": make_user("nobody@example.org", None, None),
+    own = {
+        p.pk: make_contact(p, "policy", f"policy@{p.code.lower()}.example")
+        for p in players.participants.values()
     }
     contacts = {
-        "own": {
-            p.pk: make_contact(p, "policy", f"policy@{p.code.lower()}.example") for p in (a, b, c, office)
-        },
-        "b_tech": make_contact(b, "technical", "cert@bb.example"),
-        "c": None,
+        "own": own,
+        "b_tech": make_contact(players.participants["BB"], "technical", players.people["addressed"].email),
+        "c": own[players.participants["CC"].pk],
     }
-    contacts["c"] = contacts["own"][c.pk]
-    return {"people": people, "contacts": contacts, "a": a}
+    return {"people": players.people, "contacts": contacts, "a": players.participants["AA"]}
 
 
 def _send(world, label: str) -> Message:
