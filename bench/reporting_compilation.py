@@ -37,7 +37,7 @@ MS = 1000  # the timings are in seconds, printed in milliseconds
 
 
 def arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument(
         "--database", choices=["sqlite", "postgres"], help="default: THIQA_DATABASE_URL, else SQLite"
     )

@@ -32,7 +32,7 @@ PAGE = 1000
 
 
 def arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument(
         "--database", choices=["sqlite", "postgres"], help="default: THIQA_DATABASE_URL, else SQLite"
     )
