@@ -1,6 +1,7 @@
 """In Arabic, end to end: a focal point records an incident with a level of its registered
-national scale, raises an early warning to another State, whose technical contact signs in
-and acknowledges it; the incident page shows the warning acknowledged."""
+national scale, naming another State's technical contact, raises an early warning to that
+State, whose contact signs in, acknowledges it and reads the incident it is named on; the
+incident page shows the warning acknowledged."""
 
 from datetime import timedelta
 
@@ -36,12 +37,15 @@ def test_an_incident_its_early_warning_and_the_acknowledgement_in_arabic(
     page.locator("#id_national_level").select_option(str(serious.pk))
     page.locator("input[name=sectors][value=energy]").check()
     page.locator("#id_indicators").fill("203.0.113.7\nevil[.]example")
+    page.locator("#id_named_users").fill("cert@fr.example")
     submit(page)
     expect(page.locator("h1")).to_have_text("هجوم فدية على مشغل شبكة الكهرباء")
     expect(page.locator("main")).to_contain_text("جسيم")  # the national level, in Arabic
     expect(page.locator("main")).to_contain_text("evil[.]example")
     incident = Incident.objects.get()
     assert incident.national_level == serious and incident.common_level == 3
+    assert list(incident.named_users.all()) == [recipient]
+    expect(page.locator("main")).to_contain_text(recipient.full_name)  # among the people named
 
     # It raises an early warning to France.
     with page.expect_navigation():
@@ -67,6 +71,9 @@ def test_an_incident_its_early_warning_and_the_acknowledgement_in_arabic(
     expect(contact_page.locator(".messages")).to_contain_text(
         arabic("Thank you: your acknowledgement is recorded.")
     )
+    # Named on the incident, the contact reads it, though it is not shared with France.
+    contact_page.goto(f"/incidents/{incident.pk}/")
+    expect(contact_page.locator("h1")).to_have_text("هجوم فدية على مشغل شبكة الكهرباء")
     other.close()
 
     # The focal point sees it acknowledged on the incident.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant, ParticipantGroup, User
 from thiqa.catalogue.models import Item
+from thiqa.directory.forms import split_list
 from thiqa.incidents.models import COMMON_LEVELS, Incident
 from thiqa.incidents.scales import current_levels
 from thiqa.lib.forms import ServiceErrorsMixin
@@ -20,6 +21,21 @@ from thiqa.messaging.kinds import all_kinds, kind
 
 DATETIME = {"type": "datetime-local"}
 LINES = {"rows": 3, "dir": "ltr"}
+NAMED_HELP = _(
+    "E-mail addresses of people of the community, one per line or separated by commas. "
+    "They read the incident whatever its label, TLP:RED included."
+)
+
+
+def named_people_field() -> forms.CharField:
+    """People named on the incident, by address; the service finds them and refuses those
+    unknown or outside the community."""
+    return forms.CharField(
+        label=_("People named"),
+        required=False,
+        help_text=NAMED_HELP,
+        widget=forms.Textarea(attrs={**LINES, "spellcheck": "false", "autocomplete": "off"}),
+    )
 
 
 def common_level_choices() -> list[tuple[str, str]]:
@@ -92,6 +108,7 @@ class IncidentForm(ServiceErrorsMixin, forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
+    named_users = named_people_field()
     draft = forms.BooleanField(label=_("Keep as a draft (shared with nobody)"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -120,6 +137,7 @@ class IncidentForm(ServiceErrorsMixin, forms.Form):
             "common_level": data["common_level"] or None,
             "started_at": data["started_at"] or None,
             "ended_at": data["ended_at"] or None,
+            "named_users": split_list(data["named_users"]),
         }
 
 
@@ -130,9 +148,12 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
     )
     national_level = forms.ChoiceField(label=_("Level on your national scale"), required=False)
     common_level = forms.ChoiceField(label=_("Severity on the common five-level scale"), required=False)
+    named_users = named_people_field()
 
     def __init__(self, *args: Any, user: User, incident: Incident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.named = list(incident.named_users.order_by("email").values_list("email", flat=True))
+        self.initial.setdefault("named_users", "\n".join(self.named))
         self.fields["status"].choices = [("", _("Unchanged")), *Incident.Status.choices]  # type: ignore[attr-defined]
         levels = [
             (str(lvl.pk), f"{lvl.name} → {lvl.common_level}") for lvl in current_levels(incident.participant)
@@ -147,6 +168,11 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
             changes["national_level"] = data["national_level"]
         elif data["common_level"]:
             changes["common_level"] = data["common_level"]
+        named = split_list(data["named_users"])
+        # Only a posted list that differs is a change: a post without the field (or with the
+        # same people) leaves them, and is not refused for someone named long ago.
+        if "named_users" in self.data and {a.lower() for a in named} != set(self.named):
+            changes["named_users"] = named
         return changes
 
 

@@ -188,6 +188,22 @@ def _severity(
     return None, int(common)
 
 
+def _named_people(values: Any, errors: dict[str, list[str]]) -> list[User]:
+    """The people named on an incident, by instance, primary key or e-mail address (in any
+    case: addresses are stored in lower case). Each must hold a role in the community: the
+    reading rule gives nobody outside it anything, so naming them would promise a reading
+    that never happens."""
+    wanted = [v.strip().lower() if isinstance(v, str) else v for v in _keys(values)]
+    found = _objects(User, wanted, "email", "named_users", errors, is_active=True)
+    outside = sorted(person.email for person in found if not policy.in_community(person))
+    if outside:
+        errors.setdefault("named_users", []).append(
+            _("Only people of the community can be named; these hold no role in it: %(names)s.")
+            % {"names": ", ".join(outside[:10])}
+        )
+    return found
+
+
 def _readable_messages(user: User, values: Any, errors: dict[str, list[str]]) -> list[Message]:
     found = _objects(Message, values, "pk", "messages", errors)
     if any(not policy.can(user, "messaging.read", m) for m in found):
@@ -251,9 +267,7 @@ def _relations(
             ParticipantGroup, values.get("shared_groups"), "code", "shared_groups", errors
         )
     if "named_users" in given:
-        cleaned["named_users"] = _objects(
-            User, values.get("named_users"), "email", "named_users", errors, **active
-        )
+        cleaned["named_users"] = _named_people(values.get("named_users"), errors)
     if "items" in given:
         codes = [i.code if isinstance(i, Item) else i for i in _keys(values.get("items"))]
         cleaned["items"] = cited_items([str(c) for c in codes], errors)
@@ -496,13 +510,15 @@ def _writing_party(user: User, message: Message) -> Participant:
 
 
 def _personal_circle(message: Message, recipients: list[Any]) -> list[User]:
+    """The message's sender and the people it was addressed to, those of the community only
+    (an address may belong to someone without a role, who could not read the incident)."""
     people = {r.user for r in recipients if r.user is not None and r.user.is_active}
     if message.sender is not None and message.sender.is_active:
         people.add(message.sender)
     by_address = User.objects.filter(
         is_active=True, email__in=[a for r in recipients for a in r.addresses if r.user_id is None]
     )
-    return [*people, *by_address]
+    return [person for person in {*people, *by_address} if policy.in_community(person)]
 
 
 # --- early warning -----------------------------------------------------------------------------

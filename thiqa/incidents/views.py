@@ -67,9 +67,15 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def incident(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _readable(request, pk)
+    return _page(request, _readable(request, pk))
+
+
+def _page(request: HttpRequest, found: Incident, update_form: UpdateForm | None = None) -> HttpResponse:
+    """The incident page; ``update_form`` is a refused update, shown with its errors."""
     user = request.user
     can_update = policy.can(user, "incidents.update", found)
+    if can_update and update_form is None:
+        update_form = UpdateForm(user=user, incident=found)
     return render(
         request,
         "incidents/incident.html",
@@ -77,10 +83,11 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
             "incident": found,
             "sectors": [sector_label(code) for code in found.sectors],
             "indicators": [{"type": i["type"], "value": defang(i)} for i in found.indicators],
+            "named": found.named_users.order_by("full_name", "email"),
             "timeline": found.updates.select_related("author"),
             "linked": [m for m in found.messages.all() if policy.can(user, "messaging.read", m)],
             "alerts": _alerts(user, found),
-            "update_form": UpdateForm(user=user, incident=found) if can_update else None,
+            "update_form": update_form if can_update else None,
             "can_update": can_update,
             "can_alert": policy.can(user, "incidents.alert", found),
             "elsewhere": extras_for("incidents.incident", user, found).links,
@@ -126,15 +133,14 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
     found = _readable(request, pk)
     policy.require(request.user, "incidents.update", found)
     form = UpdateForm(request.POST, user=request.user, incident=found)
-    if form.is_valid():
-        try:
-            entries = services.update(request.user, found, request=request, **form.changes())
-        except services.InvalidIncident as exc:
-            for problems in exc.errors.values():
-                for problem in problems:
-                    messages.error(request, problem)
-        else:
-            messages.success(request, _("The incident was updated.") if entries else _("Nothing changed."))
+    if not form.is_valid():
+        return _page(request, found, form)
+    try:
+        entries = services.update(request.user, found, request=request, **form.changes())
+    except services.InvalidIncident as exc:
+        form.add_service_errors(exc.errors)
+        return _page(request, found, form)
+    messages.success(request, _("The incident was updated.") if entries else _("Nothing changed."))
     return redirect("incidents:incident", found.pk)
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from conftest import make_user
+from thiqa.accounts.models import User
 from thiqa.accounts.services import create_token
 from thiqa.incidents.models import Incident
 from thiqa.incidents.tests.helpers import recorded, scale
@@ -154,3 +155,87 @@ def test_a_forged_participant_and_a_read_only_token_are_refused(participant, oth
     stranger = make_user("m@fr.example", other_participant, "member")
     assert bearer(stranger).get(f"/api/v1/incidents/{incident.pk}").status_code == 403
     assert not Incident.objects.exclude(pk=incident.pk).exists()
+
+
+def _form(participant, **overrides) -> dict:
+    data = {
+        "participant": participant.pk,
+        "title": "Intrusion at the ministry",
+        "tlp": TLP.RED,
+        "detected_at": "2026-11-29T10:00",
+        "common_level": "4",
+        "items": ["osce-cbm-15"],
+    }
+    return {**data, **overrides}
+
+
+def test_a_person_named_on_the_record_form_reads_the_red_incident_on_its_page(
+    participant, other_participant, member
+):
+    named = make_user("cert@fr.example", other_participant, "member")
+    make_user("colleague@fr.example", other_participant, "member")
+    created = signed_in(member).post("/incidents/new/", _form(participant, named_users="Cert@fr.example\n"))
+    incident = Incident.objects.get()
+    assert created.status_code == 302 and list(incident.named_users.all()) == [named]
+    page = signed_in(named, "ar").get(f"/incidents/{incident.pk}/")
+    assert page.status_code == 200 and "Intrusion at the ministry" in page.content.decode()
+    assert "الأشخاص المسمَّون" in page.content.decode() and named.full_name in page.content.decode()
+    colleague = User.objects.get(email="colleague@fr.example")
+    assert signed_in(colleague).get(f"/incidents/{incident.pk}/").status_code == 403
+
+
+def test_an_unknown_or_outside_address_is_a_field_error_and_nothing_is_recorded(participant, member):
+    make_user("former@thiqa.example", None, None)
+    client = signed_in(member, "ar")
+    refused = client.post(
+        "/incidents/new/", _form(participant, named_users="nobody@thiqa.example, former@thiqa.example")
+    )
+    assert refused.status_code == 200
+    errors = refused.context["form"].errors["named_users"]
+    assert errors == [
+        "غير معروف: nobody@thiqa.example.",
+        "لا يُسمّى إلا أفراد المجتمع؛ وهؤلاء لا يشغلون أي دور فيه: former@thiqa.example.",
+    ]
+    assert not Incident.objects.exists()
+
+
+def test_updating_on_the_page_adds_and_removes_named_people_on_the_timeline(
+    participant, other_participant, member
+):
+    first = make_user("first@fr.example", other_participant, "member")
+    second = make_user("second@fr.example", other_participant, "member")
+    incident = recorded(member, participant, tlp=TLP.RED, named_users=[first])
+    client = signed_in(member)
+    form = client.get(f"/incidents/{incident.pk}/").context["update_form"]
+    assert form["named_users"].value() == "first@fr.example"
+
+    client.post(f"/incidents/{incident.pk}/update/", {"named_users": "first@fr.example\nsecond@fr.example"})
+    assert set(incident.named_users.all()) == {first, second}
+    client.post(f"/incidents/{incident.pk}/update/", {"named_users": "second@fr.example"})
+    assert list(incident.named_users.all()) == [second]
+    assert [u.field for u in incident.updates.all()] == ["", "named_users", "named_users"]
+    page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert "changed “people named”" in page
+
+    client.post(f"/incidents/{incident.pk}/update/", {"status": "confirmed"})  # no list posted
+    assert list(incident.named_users.all()) == [second]
+    refused = client.post(
+        f"/incidents/{incident.pk}/update/", {"status": "contained", "named_users": "nobody@fr.example"}
+    )
+    assert refused.status_code == 200
+    assert refused.context["update_form"].errors["named_users"] == ["Unknown: nobody@fr.example."]
+    incident.refresh_from_db()
+    assert incident.status == "confirmed" and list(incident.named_users.all()) == [second]
+
+
+def test_the_api_refuses_a_named_person_outside_the_community_as_a_problem(participant, member):
+    make_user("former@thiqa.example", None, None)
+    body = {"title": "Wiper", "tlp": "RED", "detected_at": "2026-11-29T10:00Z", "common_level": 3}
+    response = bearer(member).post(
+        "/api/v1/incidents",
+        {**body, "named_users": ["former@thiqa.example"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["errors"]] == [["named_users"]]
+    assert not Incident.objects.exists()

@@ -128,3 +128,17 @@ def test_readable_by_hides_what_a_stranger_may_not_read(egypt, focal):
     clear = recorded(focal, egypt, tlp=TLP.CLEAR)
     assert set(Incident.objects.readable_by(stranger)) == {clear}
     assert set(Incident.objects.readable_by(focal)) == {amber, clear}
+
+
+def test_named_people_are_found_by_address_in_any_case_and_must_be_of_the_community(egypt, focal):
+    colleague = make_user("cert@eg.example", egypt, "member")
+    incident = recorded(focal, egypt, named_users=[" CERT@eg.example "])
+    assert list(incident.named_users.all()) == [colleague]
+    make_user("former@eg.example", None, None)
+    with pytest.raises(services.InvalidIncident) as caught:
+        recorded(focal, egypt, named_users=["former@eg.example", "nobody@eg.example"])
+    assert caught.value.errors["named_users"] == [
+        "Unknown: nobody@eg.example.",
+        "Only people of the community can be named; these hold no role in it: former@eg.example.",
+    ]
+    assert Incident.objects.count() == 1
