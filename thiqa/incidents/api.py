@@ -148,6 +148,7 @@ class IncidentChange(Schema):
     catalogue_items: list[str] | None = None
     shared_participants: list[str] | None = None
     shared_groups: list[str] | None = None
+    named_users: list[str] | None = None  # e-mail addresses: the whole list, replacing the last
 
 
 class IndicatorOut(Schema):
@@ -161,6 +162,11 @@ class UpdateOut(Schema):
     status: str
     field: str
     text: str
+
+
+class NamedOut(Schema):
+    name: str
+    email: str | None  # to who may change the incident only (every reader sees the names)
 
 
 class AlertOut(Schema):
@@ -191,6 +197,7 @@ class IncidentOut(Schema):
     cves: list[str]
     catalogue_items: list[str]
     messages: list[int]
+    named: list[NamedOut]
     alerts: list[AlertOut]
     timeline: list[UpdateOut]
     updated_at: datetime
@@ -228,6 +235,14 @@ def _level(incident: Incident) -> dict[str, Any] | None:
     }
 
 
+def _named(request: HttpRequest, incident: Incident) -> list[dict[str, Any]]:
+    editor = policy.can(request.user, "incidents.update", incident)  # the person, whatever the token
+    return [
+        {"name": u.full_name, "email": u.email if editor else None}
+        for u in incident.named_users.order_by("full_name", "pk")
+    ]
+
+
 def _out(request: HttpRequest, incident: Incident) -> dict[str, Any]:
     return {
         "id": incident.pk,
@@ -250,6 +265,7 @@ def _out(request: HttpRequest, incident: Incident) -> dict[str, Any]:
         "cves": incident.cves,
         "catalogue_items": [i.code for i in incident.items.all()],
         "messages": [m.pk for m in incident.messages.all() if policy.can(request.user, "messaging.read", m)],
+        "named": _named(request, incident),
         "alerts": [
             {
                 "message": m.pk,

@@ -239,3 +239,24 @@ def test_the_api_refuses_a_named_person_outside_the_community_as_a_problem(parti
     assert response.status_code == 422
     assert [e["loc"] for e in response.json()["errors"]] == [["named_users"]]
     assert not Incident.objects.exists()
+
+
+def test_the_api_changes_named_people_and_shows_addresses_to_editors_only(
+    participant, other_participant, member
+):
+    named = make_user("cert@fr.example", other_participant, "member")
+    incident = recorded(member, participant, tlp=TLP.AMBER, shared_participants=[other_participant])
+    path = f"/api/v1/incidents/{incident.pk}"
+    changed = bearer(member).patch(
+        path, {"named_users": ["CERT@fr.example"]}, content_type="application/json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["named"] == [{"name": named.full_name, "email": "cert@fr.example"}]
+    assert [u.field for u in incident.updates.all()] == ["", "named_users"]
+    # A reader who may not change it sees who is named, not their addresses.
+    reader = make_user("reader@fr.example", other_participant, "member")
+    assert bearer(reader, "read").get(path).json()["named"] == [{"name": named.full_name, "email": None}]
+    # A read-only token of an editor still shows the addresses (the person decides, not the token).
+    assert bearer(member, "read").get(path).json()["named"][0]["email"] == "cert@fr.example"
+    emptied = bearer(member).patch(path, {"named_users": []}, content_type="application/json")
+    assert emptied.json()["named"] == [] and not incident.named_users.exists()
