@@ -213,6 +213,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("partnerships.view_members", "closed"): {"secretariat"} | OWN_PEOPLE,
     ("profiles.view_position", "for_secretariat"): {"secretariat"},
     ("profiles.view_position", "public"): EVERYONE,
+    # a posted object: its poster (the member) and those who write for its owner (EG)
+    ("taxii.delete_object", "posted"): {"focal_point", "member"},
+    ("taxii.delete_object", "posted_red"): {"member"},
 }
 
 

@@ -1,7 +1,8 @@
 """The world of the role matrix: the demo data set, plus one person per role and the few
 objects the demo lacks (a message per TLP label with an attachment, a draft submission, a
-contact marked for the secretariat only, an incident per TLP label with its TAXII objects, a
-posted TAXII object and its status, a compilation PDF), built once per test module.
+contact marked for the secretariat only, an incident per TLP label with its TAXII objects,
+posted TAXII objects (AMBER, with its status, and RED), a compilation PDF), built once per
+test module.
 
 The roles are those of issue 15: the secretariat, a focal point, a member and an observer of
 one participant (Egypt, "EG"), the people of another participant (France's focal point), a
@@ -192,6 +193,14 @@ def _incidents(world: World) -> dict[str, Any]:
     community = found["collection_community"]
     found["taxii_status"] = store.add_objects(member, community, [posted])
     found["posted_object"] = community.stix_objects.get(stix_id=posted["id"])
+    # and a RED one in EG's collection: read (and deleted) by the member who posted it alone
+    red = {
+        **posted,
+        "id": "indicator--0b6f3c2e-9d7a-4e51-8c3b-5f2a1d0e4c22",
+        "object_marking_refs": [stix.TLP2_MARKINGS[TLP.RED]],
+    }
+    store.add_objects(member, collection, [red])
+    found["posted_red_object"] = collection.stix_objects.get(stix_id=red["id"])
     cycle = Response.objects.filter(participant=world.own, status="submitted").order_by("pk").first().cycle
     job = compilation_pdfs.request_pdf(member, cycle, "en")
     compilation_pdfs.prepare(job.pk)

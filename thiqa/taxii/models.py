@@ -109,6 +109,13 @@ class StixObject(models.Model):
             return self.incident.is_personally_for(user)
         return self.poster_id == user.pk
 
+    @property
+    def is_posted(self) -> bool:
+        """Posted by a client. What the platform writes with an incident (its objects, and the
+        TLP marking definitions they refer to, which have neither incident nor poster) changes
+        only through the incident."""
+        return self.incident_id is None and self.poster_id is not None
+
 
 class Status(models.Model):
     """The status resource of one POST of objects (they are stored before it answers)."""

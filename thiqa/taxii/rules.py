@@ -6,6 +6,9 @@ community); each object in it by those who read the collection and may read the 
 its TLP label, as a message
 (``messaging.rules.may_read_labelled``), an incident's objects exactly as the incident.
 Writing (POST, import) needs a role that writes and, through the API, a read-write token.
+Deleting is for posted objects only (an incident's change through the incident), by those who
+read the object: its poster while they still write in the collection, or whoever writes for
+its participant.
 """
 
 from typing import Any
@@ -52,6 +55,16 @@ def _may_read_object(user: User, obj: Any) -> bool:
     return may_read_labelled(user, obj, obj.tlp)
 
 
+def _may_delete_object(user: User, obj: Any) -> bool:
+    """A posted object the holder reads, deleted by its poster (while they write in the
+    collection) or by a writer for its owning participant."""
+    if not obj.is_posted or not _may_read_object(user, obj):
+        return False
+    if policy.writes_for(user, obj.owner_id):
+        return True
+    return obj.poster_id == user.pk and _may_write_collection(user, obj.collection)
+
+
 def _may_export(user: User, incident: Any) -> bool:
     """A bundle is a file that leaves the platform: as a message's export, for the labels
     that allow it (CLEAR, GREEN, AMBER)."""
@@ -68,6 +81,7 @@ policy.register(
         "taxii.read_collection": Action(_may_read_collection, writes=False),
         "taxii.write_collection": Action(_may_write_collection, writes=True),
         "taxii.read_object": Action(_may_read_object, writes=False),
+        "taxii.delete_object": Action(_may_delete_object, writes=True),
         "taxii.read_status": Action(lambda u, status: status.user_id == u.pk, writes=False),
         "stix.export": Action(_may_export, writes=False),
         "stix.import": Action(_may_import, writes=True),

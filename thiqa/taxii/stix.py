@@ -275,10 +275,17 @@ def _finding(object_id: str, message: str) -> str:
 
 
 def object_findings(obj: Any) -> list[str]:
-    """The validator's errors on one object, plus markings Thiqa does not know."""
+    """The validator's errors on one object, plus markings Thiqa does not know and another
+    STIX version (the validator lets ``"spec_version": "2.0"`` through; the store and its
+    media types are 2.1 only)."""
     if not isinstance(obj, dict):
         return [_("An object must be a JSON object.")]
     found = findings(obj)
+    if obj.get("spec_version", SPEC_VERSION) != SPEC_VERSION:
+        found.append(
+            _("%(id)s: spec_version %(version)s is not kept here (this server stores STIX 2.1 only).")
+            % {"id": obj.get("id", "?"), "version": obj["spec_version"]}
+        )
     return found + marking_findings(obj)
 
 

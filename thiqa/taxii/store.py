@@ -4,8 +4,9 @@ An incident's objects are written into the collection of its owner, of each part
 group it is shared with, and the community's when it is CLEAR (a draft: its owner's only),
 each time it is recorded or changed (``signals.py``). Objects posted by a client are
 checked one by one; the valid ones are written together, and the status says which were
-not and why. Reading filters in the database what the holder may read, mirroring
-``rules._may_read_object`` (a test checks both agree).
+not and why. A posted object's versions are deleted by those the policy allows, and the
+newest one left is the latest. Reading filters in the database what the holder may read,
+mirroring ``rules._may_read_object`` (a test checks both agree).
 """
 
 from collections.abc import Iterable
@@ -15,12 +16,14 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from thiqa.accounts import policy
-from thiqa.accounts.models import Participant, ParticipantGroup, User
+from thiqa.accounts.models import ApiToken, Participant, ParticipantGroup, User
+from thiqa.audit.services import record
 from thiqa.incidents.models import Incident
 from thiqa.lib.tlp import TLP
 from thiqa.taxii import stix
@@ -170,6 +173,43 @@ def add_objects(user: User, collection: Collection, objects: list[Any]) -> Statu
         return Status.objects.create(collection=collection, user=user, successes=successes, failures=failures)
 
 
+# --- deleting ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def delete_versions(
+    user: User,
+    collection: Collection,
+    versions: list[StixObject],
+    token: ApiToken | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Delete these versions of one object (``taxii.delete_object`` for each, else
+    PermissionDenied and nothing deleted), keep ``is_latest`` on the newest one left, audit."""
+    for version in versions:
+        policy.require(user, "taxii.delete_object", version, token)
+    stix_id = versions[0].stix_id
+    rows = StixObject.objects.filter(collection=collection, stix_id=stix_id)
+    list(rows.select_for_update().values_list("pk", flat=True))  # one change of this object at a time
+    rows.filter(pk__in=[v.pk for v in versions]).delete()
+    _keep_latest(rows)
+    record(
+        "taxii.object_deleted",
+        actor=user,
+        target=collection,
+        data={"object": stix_id, "versions": sorted(v.version for v in versions)},
+        request=request,
+    )
+
+
+def _keep_latest(rows: QuerySet[StixObject]) -> None:
+    """The newest version left (the later added on a tie, as ``put_all`` decides) is the latest."""
+    newest = rows.order_by("-modified", "-date_added", "-pk").values_list("pk", flat=True).first()
+    if newest is not None:
+        rows.filter(is_latest=True).exclude(pk=newest).update(is_latest=False)
+        rows.filter(pk=newest, is_latest=False).update(is_latest=True)
+
+
 # --- reading -----------------------------------------------------------------------------
 
 
@@ -202,9 +242,12 @@ class Filters:
     ids: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     versions: tuple[str, ...] = ("last",)
+    spec_versions: tuple[str, ...] = ()  # match[spec_version]; none: all (only 2.1 is stored)
 
 
 def filtered(objects: QuerySet[StixObject], filters: Filters) -> QuerySet[StixObject]:
+    if filters.spec_versions and stix.SPEC_VERSION not in filters.spec_versions:
+        return objects.none()
     if filters.added_after is not None:
         objects = objects.filter(date_added__gt=filters.added_after)
     if filters.ids:

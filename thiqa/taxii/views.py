@@ -1,5 +1,5 @@
 """The TAXII 2.1 server under ``/taxii2/``: discovery, one API root, its collections, their
-objects, manifests and versions, and the status of each POST.
+objects (added, read and deleted), manifests and versions, and the status of each POST.
 
 Authentication is the platform's API token (``Authorization: Bearer thq_…``); every
 decision goes through the policy. Errors are TAXII error messages
@@ -9,6 +9,7 @@ decision goes through the policy. Errors are TAXII error messages
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -33,6 +34,7 @@ from thiqa.taxii.models import Collection, Status, StixObject
 TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1"
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
 MAX_PAGE = 1000
+SPEC_VERSION_FORM = re.compile(r"\d+\.\d+")  # a STIX version as match[spec_version] names it: 2.0, 2.1
 
 
 class TaxiiError(Exception):
@@ -227,12 +229,14 @@ def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
 # --- objects, manifests, versions ----------------------------------------------------------------
 
 
-def _filters(request: HttpRequest, **fixed: Any) -> store.Filters:
+def _filters(request: HttpRequest, every_version: bool = False, **fixed: Any) -> store.Filters:
+    """The request's filters (without ``match[version]``: the last version, or every one)."""
     query = request.GET
     filters = store.Filters(
         ids=tuple(_list(query.get("match[id]"))),
         types=tuple(_list(query.get("match[type]"))),
-        versions=tuple(_list(query.get("match[version]"))) or ("last",),
+        versions=tuple(_list(query.get("match[version]"))) or (("all",) if every_version else ("last",)),
+        spec_versions=tuple(_list(query.get("match[spec_version]"))),
     )
     if query.get("added_after"):
         filters.added_after = parse_datetime(query["added_after"])
@@ -243,6 +247,8 @@ def _filters(request: HttpRequest, **fixed: Any) -> store.Filters:
             raise TaxiiError(
                 400, _("Bad request"), _("match[version] takes first, last, all or a timestamp.")
             )
+    if not all(SPEC_VERSION_FORM.fullmatch(value) for value in filters.spec_versions):
+        raise TaxiiError(400, _("Bad request"), _("match[spec_version] takes STIX versions such as 2.1."))
     for name, value in fixed.items():
         setattr(filters, name, value)
     return filters
@@ -338,8 +344,10 @@ def objects(request: HttpRequest, collection_id: str) -> HttpResponse:
     return _objects_page(*_page(request, _readable(request, collection_id), "text"))
 
 
-@taxii_view("GET")
+@taxii_view("GET", "DELETE")
 def stix_object(request: HttpRequest, collection_id: str, object_id: str) -> HttpResponse:
+    if request.method == "DELETE":
+        return delete_object(request, collection_id, object_id)
     rows, next_token = _page(request, _readable(request, collection_id, ids=(object_id,)), "text")
     if not rows and not request.GET.get("next"):
         raise Http404
@@ -396,3 +404,31 @@ def add_objects(request: HttpRequest, collection_id: str) -> HttpResponse:
         )
     posted = _posted_envelope(request)
     return taxii_response(status_resource(store.add_objects(request.user, found, posted)), status=202)
+
+
+# --- deleting an object --------------------------------------------------------------------------
+
+
+def delete_object(request: HttpRequest, collection_id: str, object_id: str) -> HttpResponse:
+    """The versions of a posted object that match (without ``match[version]``: every one the
+    holder reads), all or none; 200 with no body."""
+    found = _collection(request, collection_id)
+    filters = _filters(request, every_version=True, ids=(object_id,))
+    matched = list(store.filtered(store.readable(request.user, found), filters).select_related("collection"))
+    if not matched:
+        raise Http404
+    if not all(version.is_posted for version in matched):
+        raise TaxiiError(
+            403,
+            _("Forbidden"),
+            _("This object was published with an incident: it changes only through the incident."),
+        )
+    try:
+        store.delete_versions(request.user, found, matched, policy.request_token(request), request)
+    except PermissionDenied as exc:
+        raise TaxiiError(
+            403,
+            _("Forbidden"),
+            _("Deleting needs a read-write token and to have posted the object or to write for its owner."),
+        ) from exc
+    return HttpResponse(status=200, content_type=TAXII_MEDIA_TYPE)

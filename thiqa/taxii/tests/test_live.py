@@ -1,6 +1,7 @@
 """The OASIS taxii2-client against a real server process (gunicorn) on the test database:
-discovery, paging through 1,000 objects, POST and its status; what it fetches parses with
-the OASIS stix2 library. Runs on SQLite and on PostgreSQL (THIQA_DATABASE_URL)."""
+discovery, paging through 1,000 objects, POST and its status, deleting versions and the
+object, match[spec_version]; what it fetches parses with the OASIS stix2 library. Runs on
+SQLite and on PostgreSQL (THIQA_DATABASE_URL)."""
 
 import contextlib
 import os
@@ -22,6 +23,7 @@ from thiqa.lib.tlp import TLP
 from thiqa.messaging.tests.helpers import state
 from thiqa.taxii import stix, store
 from thiqa.taxii.models import StixObject
+from thiqa.taxii.tests.helpers import indicator
 
 ROOT = Path(__file__).resolve().parents[3]
 OBJECTS = 1000
@@ -37,21 +39,7 @@ class Bearer(requests.auth.AuthBase):
 
 
 def _indicator(n: int) -> dict:
-    moment = "2026-11-30T10:00:00.000Z"
-    return {
-        "type": "indicator",
-        "spec_version": "2.1",
-        "id": stix.derived_id("indicator", "live", n),
-        "created": moment,
-        "modified": moment,
-        "name": f"host {n}",
-        "description": "load",
-        "pattern": f"[ipv4-addr:value = '10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}']",
-        "pattern_type": "stix",
-        "pattern_version": "2.1",
-        "valid_from": moment,
-        "object_marking_refs": [stix.TLP2_MARKINGS[TLP.GREEN]],
-    }
+    return indicator(n, series="live")
 
 
 @pytest.fixture
@@ -141,3 +129,27 @@ def test_taxii2_client_discovers_pages_through_1000_objects_posts_and_reads_stat
         timeout=10,
     )
     assert refused.status_code == 403 and refused.json()["http_status"] == "403"
+
+    # match[spec_version]: the store holds STIX 2.1 only
+    assert mine.get_objects(spec_version="2.0") == {"more": False}
+    assert len(mine.get_objects(spec_version="2.1", limit=10)["objects"]) == 10
+
+    # Two newer versions; deleting the last leaves the one before as the object, then the
+    # whole object goes. A read token's DELETE gets the TAXII 403.
+    newer = [{**new, "modified": m} for m in ("2026-12-01T10:00:00.000Z", "2026-12-02T10:00:00.000Z")]
+    writable.add_objects({"objects": newer}, wait_for_completion=False)
+    writable.delete_object(new["id"], version="last")
+    assert writable.object_versions(new["id"])["versions"] == [new["modified"], newer[0]["modified"]]
+    assert [o["modified"] for o in writable.get_object(new["id"])["objects"]] == [newer[0]["modified"]]
+    writable.delete_object(new["id"])
+    with pytest.raises(requests.HTTPError) as gone:
+        writable.get_object(new["id"])
+    assert gone.value.response.status_code == 404
+    kept = fetched[0]["id"]
+    refused = requests.delete(
+        f"{server}/taxii2/api/collections/{collection.uuid}/objects/{kept}/",
+        headers={"Accept": "application/taxii+json;version=2.1"},
+        auth=reader,
+        timeout=10,
+    )
+    assert refused.status_code == 403 and StixObject.objects.filter(stix_id=kept).exists()

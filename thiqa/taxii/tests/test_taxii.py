@@ -1,5 +1,6 @@
 """The TAXII 2.1 server in process: the TLP matrix of its collections (every role x every
-label), and each bad request answered in the TAXII error format."""
+label), versions and match[spec_version], posting, and each bad request answered in the TAXII
+error format."""
 
 import json
 
@@ -12,13 +13,12 @@ from thiqa.accounts import policy
 from thiqa.accounts.models import ParticipantGroup
 from thiqa.accounts.services import create_token
 from thiqa.incidents.services import update
-from thiqa.incidents.tests.helpers import recorded
 from thiqa.lib.tlp import TLP
-from thiqa.messaging.tests.cast import cast
 from thiqa.messaging.tests.helpers import state
 from thiqa.taxii import store
 from thiqa.taxii.models import Collection, StixObject
 from thiqa.taxii.tests.fixtures import MISP_BUNDLE
+from thiqa.taxii.tests.helpers import get, indicator, post_objects
 from thiqa.taxii.views import TAXII_MEDIA_TYPE
 
 pytestmark = pytest.mark.usefixtures("catalogue")
@@ -27,46 +27,13 @@ ALL = set(TLP.values)
 EXPECTED = {
     "recorder": ALL,
     "colleague": ALL - {TLP.RED},
+    "observer_a": ALL - {TLP.RED},
     "focal_b": ALL - {TLP.RED},
     "observer_b": ALL - {TLP.RED},
     "named_c": ALL,  # named on it: the personal circle reads every label
     "member_c": {TLP.CLEAR},
     "secretariat": {TLP.CLEAR},
 }
-
-
-def get(client: Client, secret: str, path: str, **headers):
-    return client.get(
-        path, headers={"authorization": f"Bearer {secret}", "accept": TAXII_MEDIA_TYPE, **headers}
-    )
-
-
-@pytest.fixture
-def world(db):
-    players = cast(
-        {
-            "recorder": ("AA", "member"),
-            "colleague": ("AA", "member"),
-            "focal_b": ("BB", "focal_point"),
-            "observer_b": ("BB", "observer"),
-            "named_c": ("CC", "member"),  # named on every incident
-            "member_c": ("CC", "member"),
-        }
-    )
-    people, a, b = players.people, players.participants["AA"], players.participants["BB"]
-    incidents = {
-        label: recorded(
-            people["recorder"],
-            a,
-            tlp=label,
-            title=f"Incident {label}",
-            shared_participants=[b],
-            named_users=[people["named_c"]],
-        )
-        for label in TLP.values
-    }
-    tokens = {name: create_token(user, name="t", scope="read", days=1)[1] for name, user in people.items()}
-    return people, incidents, tokens
 
 
 def labels_seen(client: Client, secret: str, incidents) -> set[str]:
@@ -221,3 +188,41 @@ def test_posted_objects_are_checked_one_by_one_and_the_status_says_so(client, wo
     assert get(client, tokens["colleague"], f"/taxii2/api/status/{status['id']}/").status_code == 404
     stored = StixObject.objects.get(stix_id=good["id"])
     assert stored.tlp == TLP.GREEN and stored.poster == people["recorder"]
+
+
+def test_match_spec_version_finds_the_stored_2_1_and_nothing_of_another_version(client, world):
+    _people, incidents, tokens = world
+    mine = Collection.objects.get(participant__code="AA")
+    stix_id = incidents[TLP.AMBER].stix_id
+    base = f"/taxii2/api/collections/{mine.uuid}/"
+    paths = {
+        "objects": base + "objects/",
+        "object": base + f"objects/{stix_id}/",
+        "versions": base + f"objects/{stix_id}/versions/",
+        "manifest": base + "manifest/",
+    }
+
+    def answer(path: str, value: str | None) -> tuple[int, dict]:
+        response = get(
+            client, tokens["recorder"], path + ("" if value is None else f"?match[spec_version]={value}")
+        )
+        return response.status_code, response.json()
+
+    for name, path in paths.items():
+        everything = answer(path, None)
+        assert everything[0] == 200 and answer(path, "2.1") == everything == answer(path, "2.0,2.1"), name
+        other = answer(path, "2.0")
+        assert other[0] == 404 if name in ("object", "versions") else other == (200, {"more": False}), name
+        status, error = answer(path, "2.1.x")
+        assert (status, error["http_status"]) == (400, "400"), name
+
+
+def test_a_posted_object_of_another_stix_version_is_refused(client, world):
+    people, _incidents, _tokens = world
+    writer = create_token(people["recorder"], name="w", scope="write", days=1)[1]
+    mine = Collection.objects.get(participant__code="AA")
+    older = {**indicator(7), "spec_version": "2.0"}
+    status = post_objects(client, writer, mine, [older, indicator(8)]).json()
+    assert (status["success_count"], status["failure_count"]) == (1, 1)
+    assert "STIX 2.1 only" in status["failures"][0]["message"]
+    assert not StixObject.objects.filter(stix_id=older["id"]).exists()
