@@ -1,4 +1,5 @@
-"""The HTTP API under /api/v1: authentication, errors as RFC 9457 problem details, routers."""
+"""The HTTP API under /api/v1: the routers, who may call them (a token or a session, and visitors
+where ``accounts.api_auth.open_to_visitors`` says so) and errors as RFC 9457 problem details."""
 
 from typing import Any
 
@@ -6,15 +7,12 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer
-from ninja.security import SessionAuth as NinjaSessionAuth
+from ninja.errors import HttpError, ValidationError
 
 from thiqa import __version__
-from thiqa.accounts import policy
 from thiqa.accounts import services as account_services
 from thiqa.accounts.api import router as accounts_router
-from thiqa.accounts.models import ApiToken
+from thiqa.accounts.api_auth import open_to_visitors, signed_in
 from thiqa.activities.api import router as activities_router
 from thiqa.audit.api import router as audit_router
 from thiqa.capacity.api import router as capacity_router
@@ -35,47 +33,6 @@ from thiqa.reporting.api import router as reporting_router
 from thiqa.taxii.api import router as stix_router
 
 
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer thq_…`` with a personal API token."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
-        found = account_services.token_for(token)
-        if found is None:
-            raise AuthenticationError(401, _("The API token is not valid, has expired or was revoked."))
-        request.user = found.user
-        request.api_token = found  # type: ignore[attr-defined]
-        return found
-
-
-class SessionAuth(NinjaSessionAuth):
-    """The signed-in browser session (CSRF-protected for writes)."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        if user is not None:
-            request.api_token = None  # type: ignore[attr-defined]
-        return user
-
-
-class Visitor:
-    """A caller with neither token nor session, admitted where the policy lets visitors who are
-    not signed in perform ``action`` (the public texts of an open deployment); anywhere else,
-    and when the deployment is closed, such a caller gets the 401 problem."""
-
-    def __init__(self, action: str) -> None:
-        self.action = action
-
-    def __call__(self, request: HttpRequest) -> bool:
-        request.api_token = None  # type: ignore[attr-defined]
-        return policy.can(None, self.action)
-
-
-def open_to_visitors(action: str) -> list[Any]:
-    """Authentication of a router whose reading ``action`` may be public: a token or a
-    session as everywhere, else a visitor if the policy allows."""
-    return [TokenAuth(), SessionAuth(), Visitor(action)]
-
-
 class ThiqaAPI(NinjaAPI):
     """The API whose OpenAPI schema also declares the problem documents it answers with."""
 
@@ -92,7 +49,7 @@ api = ThiqaAPI(
         "token (`Authorization: Bearer thq_…`, created under Account → API tokens) or a "
         "signed-in session. Errors are RFC 9457 problem details."
     ),
-    auth=[TokenAuth(), SessionAuth()],
+    auth=signed_in(),
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -110,6 +67,8 @@ api.add_router("/reporting", reporting_router)
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/capacity", capacity_router)
 api.add_router("/activities", activities_router)
+# The glossary and the profiles open their reading endpoints to visitors one by one (as their
+# pages do), beside writes that need a token or a session.
 api.add_router("/glossary", glossary_router)
 api.add_router("/stix", stix_router)
 api.add_router("/", profiles_router)

@@ -42,15 +42,30 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
 
 
 REFUSED = {401, 403, 404}
-# The API needs a token or a session except on the routers thiqa/api.py mounts with
-# ``open_to_visitors`` (docs/api.md, "Public endpoints"): elsewhere an action the policy makes
-# public (the glossary, the profiles, public submissions) is read by visitors on its page only.
-API_OPEN_TO_VISITORS = ("/api/v1/catalogue/", "/api/v1/library/", "/api/v1/search")
+# The API needs a token or a session except for the readings open to visitors with
+# ``open_to_visitors`` (docs/api.md, "Public endpoints"): the catalogue's, the library's and
+# the search's routers, and the glossary's and the profiles' reading endpoints whose pages
+# visitors read (not the list of national terms, whose page is for signed-in people).
+# Elsewhere an action the policy makes public (public submissions...) is read by visitors on
+# its page only.
+API_OPEN_TO_VISITORS = (
+    "/api/v1/catalogue/",
+    "/api/v1/library/",
+    "/api/v1/search",
+    "/api/v1/glossary/concepts",
+    "/api/v1/glossary/terms/",
+    "/api/v1/glossary/export",
+    "/api/v1/profiles",
+)
+
+
+def _open_to_visitors(world: World, target: object, probe: Probe) -> bool:
+    return probe.method == "GET" and probe.path(world, target).startswith(API_OPEN_TO_VISITORS)
 
 
 def _expected(world: World, action: str, target: object, role: str, probe: Probe) -> bool:
     if probe.surface == "api":
-        if role == "anonymous" and not probe.path(world, target).startswith(API_OPEN_TO_VISITORS):
+        if role == "anonymous" and not _open_to_visitors(world, target, probe):
             return False
         return policy.can(world.user(role), action, target, world.token(role))
     return policy.can(world.user(role), action, target)

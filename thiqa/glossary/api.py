@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from thiqa.accounts import policy
+from thiqa.accounts.api_auth import open_to_visitors
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import InvalidInput
 from thiqa.glossary import exchange, listing, services
@@ -20,6 +21,11 @@ from thiqa.glossary.models import Concept, GlossaryTerm
 from thiqa.lib import wordsearch
 
 router = Router(tags=["glossary"])
+
+# The reading endpoints whose pages visitors read (``catalogue.access.readable``): the same
+# visitors, in an open deployment only. The list of terms is, like its page, for signed-in
+# people; writes need a token or a session.
+VISITORS = open_to_visitors("glossary.view")
 
 
 class TermIn(Schema):
@@ -124,15 +130,17 @@ class CommentOut(Schema):
     created_at: datetime
 
 
-def _term_out(term: GlossaryTerm) -> dict[str, Any]:
+def _term_out(term: GlossaryTerm, user: Any) -> dict[str, Any]:
+    """A term as ``user`` reads it: its concept only if ``user`` may read that too."""
     values = services.snapshot(term)
+    concept = listing.readable_concept(user, term)
     return {
         **values,
         "id": term.pk,
         "participant": term.participant.code,
         "dated": term.dated,
         "catalogue_items": values["items"],
-        "concept": values["concept"] or None,
+        "concept": concept.slug if concept else None,
         "submitted_at": term.submitted_at,
         "updated_at": term.updated_at,
         "url": reverse("glossary:term", args=[term.pk]),
@@ -198,7 +206,7 @@ def _readable_concept(request: HttpRequest, concept_id: int) -> Concept:
     return concept
 
 
-@router.get("/concepts", response=list[ConceptOut])
+@router.get("/concepts", response=list[ConceptOut], auth=VISITORS)
 def concepts(request: HttpRequest, q: str = "", status: str = "") -> list[dict[str, Any]]:
     """The concepts the caller may read (agreed ones, and all of them for the community)."""
     policy.require_request(request, "glossary.view")
@@ -218,7 +226,7 @@ def create_concept(request: HttpRequest, payload: ConceptIn) -> Status:
     )
 
 
-@router.get("/concepts/{concept_id}", response=ConceptDetailOut)
+@router.get("/concepts/{concept_id}", response=ConceptDetailOut, auth=VISITORS)
 def concept(request: HttpRequest, concept_id: int) -> dict[str, Any]:
     """A concept with the national terms the caller may read, per language, and their
     agreement with the proposed definition."""
@@ -230,7 +238,11 @@ def concept(request: HttpRequest, concept_id: int) -> dict[str, Any]:
             "consensus": block.consensus,
             "terms": block.words,
             "rows": [
-                {"term": _term_out(row.term), "agreement": row.agreement, "diverges": row.diverges}
+                {
+                    "term": _term_out(row.term, request.user),
+                    "agreement": row.agreement,
+                    "diverges": row.diverges,
+                }
                 for row in block.rows
             ],
         }
@@ -293,7 +305,7 @@ def terms(request: HttpRequest, filters: Query[TermFilters]) -> list[dict[str, A
         found = listing.terms(request.user, chosen)
     except wordsearch.QueryError as exc:
         raise HttpError(400, str(exc)) from None
-    return [_term_out(t) for t in found[:2000]]
+    return [_term_out(t, request.user) for t in found[:2000]]
 
 
 @router.post("/terms", response={201: TermOut})
@@ -302,13 +314,14 @@ def create(request: HttpRequest, payload: TermIn) -> Status:
     participant = _participant(payload.participant)
     policy.require_request(request, "glossary.submit", participant)
     return Status(
-        201, _term_out(services.create(request.user, participant, _draft(payload), request=request))
+        201,
+        _term_out(services.create(request.user, participant, _draft(payload), request=request), request.user),
     )
 
 
-@router.get("/terms/{term_id}", response=TermOut)
+@router.get("/terms/{term_id}", response=TermOut, auth=VISITORS)
 def term(request: HttpRequest, term_id: int) -> dict[str, Any]:
-    return _term_out(_readable_term(request, term_id))
+    return _term_out(_readable_term(request, term_id), request.user)
 
 
 @router.put("/terms/{term_id}", response=TermOut)
@@ -316,24 +329,24 @@ def change(request: HttpRequest, term_id: int, payload: TermIn) -> dict[str, Any
     """Change a draft or withdrawn term (it becomes a draft); a submitted one is refused."""
     found = _readable_term(request, term_id)
     policy.require_request(request, "glossary.edit_term", found)
-    return _term_out(services.update(request.user, found, _draft(payload), request=request))
+    return _term_out(services.update(request.user, found, _draft(payload), request=request), request.user)
 
 
 @router.post("/terms/{term_id}/submit", response=TermOut)
 def submit(request: HttpRequest, term_id: int) -> dict[str, Any]:
     found = _readable_term(request, term_id)
     policy.require_request(request, "glossary.edit_term", found)
-    return _term_out(services.submit(request.user, found, request=request))
+    return _term_out(services.submit(request.user, found, request=request), request.user)
 
 
 @router.post("/terms/{term_id}/withdraw", response=TermOut)
 def withdraw(request: HttpRequest, term_id: int) -> dict[str, Any]:
     found = _readable_term(request, term_id)
     policy.require_request(request, "glossary.edit_term", found)
-    return _term_out(services.withdraw(request.user, found, request=request))
+    return _term_out(services.withdraw(request.user, found, request=request), request.user)
 
 
-@router.get("/export", response={200: None})
+@router.get("/export", response={200: None}, auth=open_to_visitors("glossary.export"))
 def export(request: HttpRequest, format: str = "tbx") -> HttpResponse:
     """What the caller may read as TBX (ISO 30042) or CSV (``format=csv``)."""
     policy.require_request(request, "glossary.export")

@@ -14,6 +14,7 @@ from itertools import groupby
 
 from django.db.models import Q
 
+from thiqa.accounts import policy
 from thiqa.accounts.models import User
 from thiqa.glossary.models import Concept, GlossaryTerm
 from thiqa.lib import wordsearch
@@ -58,6 +59,14 @@ def terms(user: User, filters: TermFilters) -> list[GlossaryTerm]:
     if filters.q:
         found = wordsearch.search(found, filters.q)
     return list(found)
+
+
+def readable_concept(user: User, term: GlossaryTerm) -> Concept | None:
+    """The concept ``term`` is grouped into, if ``user`` may read it: a public term may be
+    grouped into a concept still under discussion, which only the community reads, so its
+    page and the API name the concept to those only (as the exports do)."""
+    concept = term.concept
+    return concept if concept is not None and policy.can(user, "glossary.view_concept", concept) else None
 
 
 def similarity(a: str, b: str) -> float:

@@ -115,6 +115,7 @@ def term(request: HttpRequest, pk: int) -> HttpResponse:
         "glossary/term.html",
         {
             "term": found,
+            "concept": listing.readable_concept(user, found),
             "items": found.items.order_by("code"),
             "chosen": found.audience_participants.order_by("name_en") if user.is_authenticated else [],
             "versions": found.versions.select_related("created_by") if can_edit or can_manage else [],

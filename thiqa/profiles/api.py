@@ -12,12 +12,21 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from thiqa.accounts import policy
+from thiqa.accounts.api_auth import open_to_visitors
 from thiqa.accounts.models import Participant
 from thiqa.catalogue.models import Item
+from thiqa.glossary import listing as glossary
+from thiqa.glossary.models import GlossaryTerm
 from thiqa.profiles import services, standing
 from thiqa.profiles.models import NationalDocument, Position
 
 router = Router(tags=["profiles"])
+
+# Every reading endpoint, like the profiles' pages (``catalogue.access.readable``), is open to
+# visitors in an open deployment and shows them what the page does: public records only.
+# Writes need a token or a session. (Set on each endpoint, not on the router, which shares
+# its mount point with others.)
+VISITORS = open_to_visitors("profiles.view")
 
 
 class ProfileParticipantOut(Schema):
@@ -150,6 +159,18 @@ def _position_out(position: Position) -> dict[str, Any]:
     }
 
 
+def _term_out(term: GlossaryTerm, user: Any) -> dict[str, Any]:
+    concept = glossary.readable_concept(user, term)  # a public term's concept may be the community's
+    return {
+        "id": term.pk,
+        "term": term.term,
+        "language": term.language,
+        "definition": term.definition,
+        "audience": term.audience,
+        "concept": concept.pk if concept else None,
+    }
+
+
 def _standing_out(found: standing.Standing) -> dict[str, Any]:
     return {
         "instrument": found.instrument.code,
@@ -167,14 +188,14 @@ def _participant(request: HttpRequest, code: str) -> Participant:
     return found
 
 
-@router.get("/profiles", response=list[ProfileParticipantOut])
+@router.get("/profiles", response=list[ProfileParticipantOut], auth=VISITORS)
 @paginate(PageNumberPagination)
 def profiles(request: HttpRequest):
     policy.require_request(request, "profiles.view")
     return standing.participants()
 
 
-@router.get("/profiles/{code}", response=ProfileOut)
+@router.get("/profiles/{code}", response=ProfileOut, auth=VISITORS)
 def profile(request: HttpRequest, code: str) -> dict[str, Any]:
     shown = standing.profile(request.user, _participant(request, code))
     coverage = shown.coverage
@@ -187,21 +208,11 @@ def profile(request: HttpRequest, code: str) -> dict[str, Any]:
         "coverage": {**vars(coverage), "complete": coverage.complete} if coverage else None,
         "partnerships": [a.pk for a in shown.partnerships],
         "activities": [a.pk for a in shown.activities],
-        "terms": [
-            {
-                "id": t.pk,
-                "term": t.term,
-                "language": t.language,
-                "definition": t.definition,
-                "audience": t.audience,
-                "concept": t.concept_id,
-            }
-            for t in shown.terms
-        ],
+        "terms": [_term_out(t, request.user) for t in shown.terms],
     }
 
 
-@router.get("/profiles/{code}/documents", response=list[ProfileDocumentOut])
+@router.get("/profiles/{code}/documents", response=list[ProfileDocumentOut], auth=VISITORS)
 def documents(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     participant = _participant(request, code)
     found = standing.national_documents(request.user).filter(document__owner=participant)
@@ -219,12 +230,12 @@ def add_document(
     return Status(201, _document_out(national))
 
 
-@router.get("/profiles/documents/{slug}", response=ProfileDocumentOut)
+@router.get("/profiles/documents/{slug}", response=ProfileDocumentOut, auth=VISITORS)
 def document(request: HttpRequest, slug: str) -> dict[str, Any]:
     return _document_out(_national(request, slug))
 
 
-@router.get("/profiles/{code}/positions", response=list[PositionOut])
+@router.get("/profiles/{code}/positions", response=list[PositionOut], auth=VISITORS)
 def positions(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     participant = _participant(request, code)
     found = Position.objects.visible_to(request.user).filter(owner=participant)
@@ -241,7 +252,7 @@ def record_position(request: HttpRequest, code: str, payload: PositionIn) -> Sta
     )
 
 
-@router.get("/profiles/items/{code}/positions", response=list[PositionOut])
+@router.get("/profiles/items/{code}/positions", response=list[PositionOut], auth=VISITORS)
 def item_positions(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     policy.require_request(request, "profiles.view")
     positions, _documents = standing.on_item(request.user, get_object_or_404(Item, code=code, is_active=True))

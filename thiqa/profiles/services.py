@@ -9,9 +9,10 @@ document's file is never replaced (a new text is a new document: withdraw the ol
 Withdrawing keeps the record for the audit log, with its reason, and hides it from everyone
 (the library's reading rule and its search index leave it out)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -41,6 +42,8 @@ POSITION_DOCUMENT_KIND = {
 MAX_DOCUMENT_TITLE = 400
 MAX_ITEMS = 30
 MAX_REASON = 2000
+
+R = TypeVar("R", NationalDocument, Position)
 
 
 class InvalidProfileInput(InvalidInput):
@@ -347,10 +350,69 @@ def _reason(reason: str) -> str:
     return reason
 
 
+@dataclass(frozen=True)
+class _Records(Generic[R]):
+    """One kind of record of a participant's profile as its audited changes handle it: how a
+    row is read again locked, and what the policy's rules decide on (a national document's
+    library document; a position itself)."""
+
+    lock: Callable[[R], R]
+    subject: Callable[[R], Any]
+
+    def require(self, user: User, action: str, row: R) -> None:
+        policy.require(user, action, self.subject(row))
+
+
 def _locked_document(national: NationalDocument) -> NationalDocument:
-    """The record again, locked, so two changes at the same moment are made one after the other."""
+    """Locks the library document (what the rules decide on, and what a change writes)."""
     Document.objects.select_for_update().get(pk=national.document_id)
     return NationalDocument.objects.select_related("document__owner").get(pk=national.pk)
+
+
+def _locked_position(position: Position) -> Position:
+    return (
+        Position.objects.select_for_update(of=("self",))
+        .select_related("owner", "document")
+        .get(pk=position.pk)
+    )
+
+
+_DOCUMENTS = _Records[NationalDocument](lock=_locked_document, subject=lambda national: national.document)
+_POSITIONS = _Records[Position](lock=_locked_position, subject=lambda position: position)
+
+
+def _audited_change(
+    records: _Records[R],
+    user: User,
+    action: str,
+    row: R,
+    change: Callable[[R], dict[str, Any]],
+    *,
+    event: str,
+    request: HttpRequest | None,
+    facts: Callable[[R], dict[str, Any]] | None = None,
+) -> R:
+    """The one shape of every change and withdrawal, in one transaction: read the row again
+    locked (two changes at the same moment are made one after the other), ask the policy
+    again on the locked row (it may have been withdrawn meanwhile), make the ``change`` (which
+    answers the event's own facts) and record ``event``. An edit gives the record's
+    ``facts``: its event holds each changed field's previous and new value, and is recorded
+    only if something changed."""
+    with transaction.atomic():
+        row = records.lock(row)
+        records.require(user, action, row)
+        before = facts(row) if facts is not None else {}
+        data = change(row)
+        if facts is not None:
+            data["changes"] = _changes(before, facts(row))
+            if not data["changes"]:
+                return row
+        record(event, actor=user, target=row, data=data, request=request)
+    return row
+
+
+def _document_named(national: NationalDocument) -> dict[str, Any]:
+    return {"participant": national.document.owner.code, "document": national.document.slug}
 
 
 def edit_document(
@@ -358,58 +420,52 @@ def edit_document(
 ) -> NationalDocument:
     """Change a national document's kind, titles, date, language, audience and catalogue
     items (not its file); an audited change (see the module's docstring)."""
-    policy.require(user, "profiles.edit_document", national.document)
+    _DOCUMENTS.require(user, "profiles.edit_document", national)
     errors = _document_errors(draft)
     checked = _check_sharing(draft.sharing, errors)
     if errors:
         raise InvalidProfileInput(errors)
-    with transaction.atomic():
-        national = _locked_document(national)
-        policy.require(user, "profiles.edit_document", national.document)  # not withdrawn meanwhile
-        before = document_facts(national)
+
+    def change(national: NationalDocument) -> dict[str, Any]:
         ownership = _ownership(national.document.owner, draft.kind, draft.sharing, checked)
         library.update_national(
             national.document, ownership, (draft.title_en.strip(), draft.title_ar.strip())
         )
         national.items.set(checked.items)
-        changes = _changes(before, document_facts(national))
-        if changes:
-            record(
-                "profiles.document_changed",
-                actor=user,
-                target=national,
-                data={
-                    "participant": national.document.owner.code,
-                    "document": national.document.slug,
-                    "changes": changes,
-                },
-                request=request,
-            )
-    return national
+        return _document_named(national)
+
+    return _audited_change(
+        _DOCUMENTS,
+        user,
+        "profiles.edit_document",
+        national,
+        change,
+        event="profiles.document_changed",
+        request=request,
+        facts=document_facts,
+    )
 
 
 def withdraw_document(
     user: User, national: NationalDocument, reason: str, request: HttpRequest | None = None
 ) -> NationalDocument:
     """Withdraw a national document, with its reason: read by nobody from now on."""
-    policy.require(user, "profiles.withdraw_document", national.document)
+    _DOCUMENTS.require(user, "profiles.withdraw_document", national)
     reason = _reason(reason)
-    with transaction.atomic():
-        national = _locked_document(national)
-        policy.require(user, "profiles.withdraw_document", national.document)
+
+    def change(national: NationalDocument) -> dict[str, Any]:
         library.withdraw_national(national.document, reason)
-        record(
-            "profiles.document_withdrawn",
-            actor=user,
-            target=national,
-            data={
-                "participant": national.document.owner.code,
-                "document": national.document.slug,
-                "reason": reason,
-            },
-            request=request,
-        )
-    return national
+        return {**_document_named(national), "reason": reason}
+
+    return _audited_change(
+        _DOCUMENTS,
+        user,
+        "profiles.withdraw_document",
+        national,
+        change,
+        event="profiles.document_withdrawn",
+        request=request,
+    )
 
 
 def edit_position(
@@ -417,76 +473,70 @@ def edit_position(
 ) -> Position:
     """Change a national position's subject, title, text, date, language, audience and
     catalogue items (its document follows, keeping its file); an audited change."""
-    policy.require(user, "profiles.edit_position", position)
+    _POSITIONS.require(user, "profiles.edit_position", position)
     others = Position.objects.exclude(pk=position.pk)
     errors, checked = _position_errors(position.owner, draft, position.document_id is not None, others)
     if errors:
         raise InvalidProfileInput(errors)
+
+    def change(position: Position) -> dict[str, Any]:
+        position.subject, position.title, position.text = (
+            draft.subject,
+            draft.title.strip(),
+            draft.text.strip(),
+        )
+        position.stated_on, position.language = draft.sharing.issued_on, draft.sharing.language
+        position.audience = draft.sharing.audience
+        position.save()
+        position.audience_participants.set(checked.shared_with)
+        position.items.set(checked.items)
+        if position.document is not None:
+            kind = POSITION_DOCUMENT_KIND[Position.Subject(position.subject)]
+            titles = (position.title, "") if position.language != "ar" else ("", position.title)
+            library.update_national(
+                position.document, _ownership(position.owner, kind, draft.sharing, checked), titles
+            )
+        return {"participant": position.owner.code}
+
     try:
-        with transaction.atomic():
-            position = (
-                Position.objects.select_for_update(of=("self",))
-                .select_related("owner", "document")
-                .get(pk=position.pk)
-            )
-            policy.require(user, "profiles.edit_position", position)
-            before = position_facts(position)
-            position.subject, position.title, position.text = (
-                draft.subject,
-                draft.title.strip(),
-                draft.text.strip(),
-            )
-            position.stated_on, position.language = draft.sharing.issued_on, draft.sharing.language
-            position.audience = draft.sharing.audience
-            position.save()
-            position.audience_participants.set(checked.shared_with)
-            position.items.set(checked.items)
-            if position.document is not None:
-                kind = POSITION_DOCUMENT_KIND[Position.Subject(position.subject)]
-                titles = (position.title, "") if position.language != "ar" else ("", position.title)
-                library.update_national(
-                    position.document, _ownership(position.owner, kind, draft.sharing, checked), titles
-                )
-            changes = _changes(before, position_facts(position))
-            if changes:
-                record(
-                    "profiles.position_changed",
-                    actor=user,
-                    target=position,
-                    data={"participant": position.owner.code, "changes": changes},
-                    request=request,
-                )
+        return _audited_change(
+            _POSITIONS,
+            user,
+            "profiles.edit_position",
+            position,
+            change,
+            event="profiles.position_changed",
+            request=request,
+            facts=position_facts,
+        )
     except IntegrityError as exc:  # the same position recorded at the same moment
         raise InvalidProfileInput({"title": [_("This position was just recorded.")]}) from exc
-    return position
 
 
 def withdraw_position(
     user: User, position: Position, reason: str, request: HttpRequest | None = None
 ) -> Position:
     """Withdraw a national position, with its reason, and its document if it has one."""
-    policy.require(user, "profiles.withdraw_position", position)
+    _POSITIONS.require(user, "profiles.withdraw_position", position)
     reason = _reason(reason)
-    with transaction.atomic():
-        position = (
-            Position.objects.select_for_update(of=("self",))
-            .select_related("owner", "document")
-            .get(pk=position.pk)
-        )
-        policy.require(user, "profiles.withdraw_position", position)
+
+    def change(position: Position) -> dict[str, Any]:
         position.withdrawn_at, position.withdrawal_reason = timezone.now(), reason
         position.save(update_fields=["withdrawn_at", "withdrawal_reason"])
         if position.document is not None:
             library.withdraw_national(position.document, reason)
-        record(
-            "profiles.position_withdrawn",
-            actor=user,
-            target=position,
-            data={
-                "participant": position.owner.code,
-                "document": position.document.slug if position.document else None,
-                "reason": reason,
-            },
-            request=request,
-        )
-    return position
+        return {
+            "participant": position.owner.code,
+            "document": position.document.slug if position.document else None,
+            "reason": reason,
+        }
+
+    return _audited_change(
+        _POSITIONS,
+        user,
+        "profiles.withdraw_position",
+        position,
+        change,
+        event="profiles.position_withdrawn",
+        request=request,
+    )

@@ -49,7 +49,7 @@ def pages(found: dict) -> list[str]:
 
 
 def endpoints(found: dict) -> list[str]:
-    """Read with a token, even by someone with no role, in an open deployment."""
+    """Read by visitors and with a token, even by someone with no role, in an open deployment."""
     return [
         "/api/v1/glossary/concepts",
         f"/api/v1/glossary/concepts/{found['concept'].pk}",
@@ -68,6 +68,7 @@ def test_an_open_deployment_shows_visitors_what_was_made_public(public):
     assert 'href="/glossary/"' in nav and 'href="/profiles/"' in nav
     token = bearer(make_user("nobody@thiqa.example", None, None), "read")
     for url in endpoints(public):
+        assert client.get(url).status_code == 200, url
         assert token.get(url).status_code == 200, url
 
 
@@ -78,6 +79,8 @@ def test_a_closed_deployment_sends_visitors_to_sign_in_and_answers_401(public, s
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/signin/?next="), url
+    for url in endpoints(public):
+        assert client.get(url).status_code == 401, url
     nav = client.get("/").content.decode()
     for link in ("/glossary/", "/profiles/", "/catalogue/", "/library/", "/search/"):
         assert f'href="{link}"' not in nav, link
