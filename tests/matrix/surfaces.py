@@ -36,7 +36,7 @@ from thiqa.reporting.models import Response
 from thiqa.taxii import stix
 from thiqa.taxii.models import StixObject
 
-from .world import World
+from .world import FIRST_VERSION_NOTE, World
 
 Target = Callable[[World], Any]
 Text = Callable[[World, Any], str]
@@ -398,6 +398,15 @@ SURFACES: dict[str, Row] = {
         ),
         scope=response("EG"),
         draft=lambda w: w.objects["draft_response"],
+    ),
+    # EG's public report with two versions: everyone reads the submission, and a reader the
+    # policy refuses ``?version=1`` is shown it instead of the first version
+    "reporting.view_versions": row(
+        page(pk("/reporting/responses/", "/?version=1"), shows=fixed(FIRST_VERSION_NOTE)),
+        page(pk("/reporting/responses/"), shows=fixed('href="?version=1"')),  # the history
+        export(pk("/reporting/responses/", "/export.json?version=1"), shows=fixed(FIRST_VERSION_NOTE)),
+        export(pk("/reporting/responses/", "/export.csv?version=1"), shows=fixed(FIRST_VERSION_NOTE)),
+        target=lambda w: w.objects["versioned_response"],
     ),
     "reporting.view_draft": row(
         export(pk("/reporting/responses/", "/export.json")),
@@ -787,9 +796,6 @@ NO_SURFACE: dict[str, str] = {
     "list of States and organizations (thiqa/accounts/data); the participants page only computes "
     "the flag",
     "group.manage": "no surface changes groups yet: they are loaded with the participants",
-    "reporting.view_versions": "a query parameter of the response page and its exports (?version=n): "
-    "a reader it refuses gets the submission instead, so only a response with several versions "
-    "tells refused from allowed (not probed yet: the world holds none)",
     "activities.record_outside": "a choice inside activities.create's form (an organizer outside the "
     "community), not a request of its own",
     "messaging.forward_to": "decided for each chosen participant inside messaging.forward's service "

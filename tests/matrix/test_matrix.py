@@ -221,6 +221,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("token.revoke", "-"): {"secretariat"},  # one's own tokens only
     ("catalogue.view", "-"): EVERYONE,  # an open deployment (the test profile)
     ("reporting.view_draft", "-"): OWN_PEOPLE,  # not even the secretariat reads a draft
+    # a public submission's earlier versions: its own people and the secretariat only
+    ("reporting.view_versions", "-"): {"secretariat"} | OWN_PEOPLE,
     ("glossary.view_term", "for_secretariat"): {"secretariat", "other_participant"},
     ("glossary.view_term", "public"): EVERYONE,
     ("partnerships.view_disclosure", "published"): EVERYONE,

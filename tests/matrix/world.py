@@ -1,14 +1,16 @@
 """The world of the role matrix: the demo data set, plus one person per role and the few
 objects the demo lacks (a message per TLP label with an attachment, a draft submission, a
 contact marked for the secretariat only, an incident per TLP label with its TAXII objects,
-posted TAXII objects (AMBER, with its status, and RED), a compilation PDF), built once per
-test module.
+posted TAXII objects (AMBER, with its status, and RED), a compilation PDF, a public submission
+with two versions), built once per test module.
 
 The roles are those of issue 15: the secretariat, a focal point, a member and an observer of
 one participant (Egypt, "EG"), the people of another participant (France's focal point), a
 person outside the community (signed in, no active role) and an anonymous visitor."""
 
+import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -16,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import make_contact, make_user
 from thiqa.accounts import services as accounts
@@ -32,8 +35,12 @@ from thiqa.messaging.models import Message, Recipient
 from thiqa.messaging.services import Draft
 from thiqa.reporting import compilation_pdfs
 from thiqa.reporting import services as reporting
-from thiqa.reporting.models import Cycle, Response
+from thiqa.reporting.models import Audience, Cycle, Response
+from thiqa.reporting.sample import sample_answers
 from thiqa.taxii import stix, store
+
+# said in the first version of the versioned submission only, not in what was submitted
+FIRST_VERSION_NOTE = "Drafted by the matrix wombat desk."
 
 ROLES = ("secretariat", "focal_point", "member", "observer", "other_participant", "outsider", "anonymous")
 LABELS = (TLP.RED, TLP.AMBER, TLP.CLEAR)
@@ -125,6 +132,7 @@ def build() -> World:
         )
         world.objects.update(_extras(world))
         world.objects.update(_incidents(world))
+        world.objects["versioned_response"] = _versioned_response(world)
         for role in ROLES[:5]:  # the community subscribes to calendar feeds
             key = activities.regenerate_feed_key(people[role])
             world.feeds[role] = reverse("activities:feed", args=[activities.feed_token(key)])
@@ -207,3 +215,40 @@ def _incidents(world: World) -> dict[str, Any]:
     job.refresh_from_db()
     found["compilation_pdf"] = job
     return found
+
+
+def _versioned_response(world: World) -> Response:
+    """EG's public report in a cycle of its own, with two versions: a saved draft whose first
+    answer's comment is ``FIRST_VERSION_NOTE``, then the submission, which says otherwise.
+    Everyone reads the submission; only those who may see its versions read the draft, so
+    a reader refused ``?version=1`` is shown the submission, without the note."""
+    focal, today = world.user("focal_point"), timezone.localdate()
+    cycle = reporting.open_cycle(
+        world.user("secretariat"),
+        instrument="un-gge-2013-implementation",
+        title="Matrix GGE implementation report",
+        period=str(today.year),
+        opens_on=today - timedelta(days=1),
+        due_on=today + timedelta(days=30),
+    )
+    response = reporting.response_for(focal, cycle, world.own)
+    answers = sample_answers(cycle.definition, random.Random(15), 0.6, "en")
+    first = next(iter(answers))
+
+    def save(comment: str, *, keep_version: bool) -> None:
+        answers[first] = {**answers[first], "comment": comment}
+        reporting.save_draft(
+            focal,
+            response,
+            answers=answers,
+            language="en",
+            audience=Audience.PUBLIC,
+            keep_version=keep_version,
+        )
+
+    save(FIRST_VERSION_NOTE, keep_version=True)  # version 1, saved
+    save("The national CERT answers.", keep_version=False)  # the working copy only
+    reporting.submit(focal, response)  # version 2
+    response.refresh_from_db()
+    assert list(response.versions.values_list("number", "kind")) == [(2, "submitted"), (1, "saved")]
+    return response

@@ -302,7 +302,9 @@ def prepare_pdf(request: HttpRequest, cycle_id: int) -> Any:
     join the job already made or being made for the same audience); poll the GET."""
     policy.require_request(request, "reporting.prepare_compilation_pdf")
     found = get_object_or_404(Cycle, pk=cycle_id)
-    return Status(202, _pdf_job(compilation_pdfs.request_pdf(request.user, found, get_language())))
+    return Status(
+        202, _pdf_job(compilation_pdfs.request_pdf(request.user, found, get_language(), request=request))
+    )
 
 
 def _current_pdf(request: HttpRequest, cycle_id: int) -> CompilationPdf:
@@ -327,7 +329,7 @@ def pdf_file(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if job.status != CompilationPdf.Status.DONE:
         raise Http404
     try:
-        content = compilation_pdfs.read(request.user, job)
+        content = compilation_pdfs.read(request.user, job, request=request)
     except FileNotFoundError:
         raise Http404 from None
     return files.download(content, compilation_pdfs.file_name(job), "application/pdf")

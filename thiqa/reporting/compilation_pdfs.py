@@ -6,20 +6,27 @@ A job is keyed by cycle, language and audience key (``compilation.audience_key``
 submitted versions the viewer may read), under a unique constraint: a second request for
 the same key joins the job instead of starting another render, and a file made for one
 audience is never served to another (the policy compares the reader's key with the file's).
+
+Asking for the PDF and downloading it are audited here, once for the pages and the API: a
+compilation is a read of every submission it shows, as a message's export is a read of the
+message.
 """
 
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import HttpRequest
 from django.utils import timezone, translation
 
 from thiqa.accounts import policy
 from thiqa.accounts.models import User
+from thiqa.audit.services import record
 from thiqa.lib import files
 from thiqa.reporting import compilation, exports
 from thiqa.reporting.models import CompilationPdf, Cycle
@@ -49,9 +56,12 @@ def current(user: User, cycle: Cycle, language: str) -> CompilationPdf | None:
     return CompilationPdf.objects.filter(cycle=cycle, language=language, audience_key=key).first()
 
 
-def request_pdf(user: User, cycle: Cycle, language: str) -> CompilationPdf:
+def request_pdf(
+    user: User, cycle: Cycle, language: str, *, request: HttpRequest | None = None
+) -> CompilationPdf:
     """Start the PDF of what ``user`` sees of ``cycle``, or join the job of the same audience
-    (queued, running or done); a failed job, or a done one whose file is gone, starts again."""
+    (queued, running or done); a failed job, or a done one whose file is gone, starts again.
+    The audit event says which of the three it was."""
     policy.require(user, "reporting.prepare_compilation_pdf", cycle)
     key, count = compilation.audience_key(user, cycle)
     with transaction.atomic():
@@ -61,12 +71,30 @@ def request_pdf(user: User, cycle: Cycle, language: str) -> CompilationPdf:
             audience_key=key,
             defaults={"created_by": user, "participants": count},
         )
-        if not created and _needs_again(job):
-            created = _restart(job, user, count)
-        if created:
+        outcome = "new" if created else "joined"
+        if not created and _needs_again(job) and _restart(job, user, count):
+            outcome = "again"
+        if outcome != "joined":
             job_id = job.pk
             transaction.on_commit(lambda: registry.enqueue(TASK, job_id))
+        record(
+            "reporting.compilation_pdf_requested",
+            actor=user,
+            target=cycle,
+            data=_described(job) | {"outcome": outcome, "status": job.status},
+            request=request,
+        )
     return job
+
+
+def _described(job: CompilationPdf) -> dict[str, Any]:
+    """What an audit event says of a job: ids, language and the versions' key, no content."""
+    return {
+        "job": job.pk,
+        "language": job.language,
+        "participants": job.participants,
+        "audience_key": job.audience_key,
+    }
 
 
 def _needs_again(job: CompilationPdf) -> bool:
@@ -89,10 +117,19 @@ def _restart(job: CompilationPdf, user: User, count: int) -> bool:
     return bool(won)
 
 
-def read(user: User, job: CompilationPdf) -> bytes:
-    """The PDF's bytes, for a reader who sees what it shows."""
+def read(user: User, job: CompilationPdf, *, request: HttpRequest | None = None) -> bytes:
+    """The PDF's bytes, for a reader who sees what it shows; the download is audited (a file
+    gone from the disk raises ``FileNotFoundError`` and records nothing)."""
     policy.require(user, "reporting.read_compilation_pdf", job)
-    return path_of(job).read_bytes()
+    content = path_of(job).read_bytes()
+    record(
+        "reporting.compilation_pdf_downloaded",
+        actor=user,
+        target=job.cycle,
+        data=_described(job) | {"size": len(content)},
+        request=request,
+    )
+    return content
 
 
 def file_name(job: CompilationPdf) -> str:

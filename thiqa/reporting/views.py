@@ -501,7 +501,7 @@ def compilation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     audience). GET: the status area of the compilation page, which its script polls."""
     found = get_object_or_404(Cycle, pk=pk)
     if request.method == "POST":
-        compilation_pdfs.request_pdf(request.user, found, get_language())
+        compilation_pdfs.request_pdf(request.user, found, get_language(), request=request)
         messages.success(request, _("The PDF is being prepared; this page shows when it is ready."))
         return redirect(reverse("reporting:compilation", args=[found.pk]) + "#pdf")
     job = compilation_pdfs.current(request.user, found, get_language())
@@ -516,7 +516,7 @@ def compilation_pdf_file(request: HttpRequest, pk: int) -> HttpResponse:
     if job is None or job.status != job.Status.DONE:
         raise Http404
     try:
-        content = compilation_pdfs.read(request.user, job)
+        content = compilation_pdfs.read(request.user, job, request=request)
     except FileNotFoundError:
         raise Http404 from None
     return download(content, compilation_pdfs.file_name(job), "application/pdf")

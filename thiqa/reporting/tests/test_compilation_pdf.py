@@ -19,6 +19,7 @@ from conftest import make_user
 from thiqa.accounts import policy
 from thiqa.accounts.models import Participant
 from thiqa.accounts.services import create_token
+from thiqa.audit.models import AuditEvent
 from thiqa.reporting import compilation, compilation_pdfs, exports, services
 from thiqa.reporting.models import CompilationPdf
 from thiqa.reporting.tests.conftest import arabic_client, text_of
@@ -248,3 +249,83 @@ def test_the_api_prepares_and_serves_the_pdf(run_worker, gca, secretariat):
     assert (
         reply.status_code == 200 and reply.content.startswith(b"%PDF-") and len(reply.content) == done["size"]
     )
+
+
+def audited(action: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=f"reporting.compilation_pdf_{action}").order_by("seq"))
+
+
+def test_asking_for_and_downloading_the_pdf_on_the_page_is_audited(
+    run_worker, gca, secretariat, secretariat_participant
+):
+    colleague = make_user("sec2@thiqa.example", secretariat_participant, "secretariat", totp=True)
+    chile = Participant.objects.create(code="CL", kind="state", name_en="Chile", name_ar="تشيلي")
+    outsider = make_user("member@cl.example", chile, "member")
+    cycle = gca["cycle"]
+    prepare(arabic_client(secretariat), cycle)
+    prepare(arabic_client(colleague), cycle)  # joins the queued job
+    run_worker()
+    prepare(arabic_client(colleague), cycle)  # joins the finished job: no new render
+    job = CompilationPdf.objects.get()
+    asked = audited("requested")
+    assert [(e.actor, e.data["outcome"], e.data["status"]) for e in asked] == [
+        (secretariat, "new", "queued"),
+        (colleague, "joined", "queued"),
+        (colleague, "joined", "done"),
+    ]
+    assert {(e.target_type, e.target_id, e.ip) for e in asked} == {
+        ("reporting.cycle", str(cycle.pk), "127.0.0.1")
+    }
+    assert asked[0].data == {
+        "job": job.pk,
+        "language": "ar",
+        "participants": 1,
+        "audience_key": job.audience_key,
+        "outcome": "new",
+        "status": "queued",
+    }
+
+    file_url = f"/reporting/cycles/{cycle.pk}/compilation/pdf/file/"
+    assert arabic_client(colleague).get(file_url).status_code == 200
+    assert arabic_client(outsider).get(file_url).status_code == 404  # refused: not a download
+    [downloaded] = audited("downloaded")
+    assert (downloaded.actor, downloaded.target_id, downloaded.ip) == (colleague, str(cycle.pk), "127.0.0.1")
+    assert downloaded.data == {
+        "job": job.pk,
+        "language": "ar",
+        "participants": 1,
+        "audience_key": job.audience_key,
+        "size": job.size,
+    }
+
+    compilation_pdfs.path_of(job).unlink()  # the file is gone: nothing was downloaded
+    assert arabic_client(secretariat).get(file_url).status_code == 404
+    assert len(audited("downloaded")) == 1
+    prepare(arabic_client(secretariat), cycle)  # the same row, rendered again
+    assert audited("requested")[-1].data | {"audience_key": None} == {
+        "job": job.pk,
+        "language": "ar",
+        "participants": 1,
+        "audience_key": None,
+        "outcome": "again",
+        "status": "queued",
+    }
+
+
+def test_asking_for_and_downloading_the_pdf_through_the_api_is_audited(run_worker, gca, observer):
+    _token, secret = create_token(observer, name="tooling", scope="read", days=30)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE="en")
+    url = f"/api/v1/reporting/cycles/{gca['cycle'].pk}/compilation/pdf"
+    assert api.post(url).status_code == 202
+    run_worker()
+    assert api.get(url).status_code == 200  # polling is not audited
+    assert api.get(f"{url}/file").status_code == 200
+    job = CompilationPdf.objects.get()
+    [asked], [downloaded] = audited("requested"), audited("downloaded")
+    assert (asked.actor, asked.data["outcome"], asked.data["language"]) == (observer, "new", "en")
+    assert (downloaded.actor, downloaded.data["language"], downloaded.data["size"]) == (
+        observer,
+        "en",
+        job.size,
+    )
+    assert {asked.target_id, downloaded.target_id} == {str(gca["cycle"].pk)}
