@@ -25,6 +25,7 @@ from thiqa.accounts.models import ApiToken, Membership, Participant, User
 
 Role = Membership.Role
 WRITING_ROLES = frozenset({Role.SECRETARIAT, Role.FOCAL_POINT, Role.MEMBER})
+SECOND_FACTOR_ROLES = frozenset({Role.SECRETARIAT, Role.FOCAL_POINT})
 
 
 def roles_of(user: User) -> dict[int, str]:
@@ -51,7 +52,7 @@ def is_secretariat(user: User) -> bool:
 
 def needs_second_factor(user: User) -> bool:
     """Secretariat staff and focal points must sign in with a second factor."""
-    return bool({Role.SECRETARIAT, Role.FOCAL_POINT} & set(roles_of(user).values()))
+    return bool(SECOND_FACTOR_ROLES & set(roles_of(user).values()))
 
 
 def is_focal_point_of(user: User, participant: Participant) -> bool:

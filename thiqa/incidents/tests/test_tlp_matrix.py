@@ -6,8 +6,6 @@ One incident per label is recorded by a member of A, shared with participant B a
 group holding C, naming one person of D."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.test import Client
 
 from thiqa.accounts import policy
@@ -15,7 +13,7 @@ from thiqa.incidents import services
 from thiqa.incidents.models import Incident
 from thiqa.incidents.tests.helpers import recorded
 from thiqa.lib.tlp import TLP
-from thiqa.messaging.tests.cast import Cast, cast
+from thiqa.messaging.tests.cast import Cast, cast, succeeds
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 
@@ -67,21 +65,6 @@ def _record(world: Cast, label: str, *, draft: bool = False) -> Incident:
     )
 
 
-class Rollback(Exception):
-    pass
-
-
-def _succeeds(action) -> bool:
-    try:
-        with transaction.atomic():
-            action()
-            raise Rollback
-    except Rollback:
-        return True
-    except PermissionDenied:
-        return False
-
-
 def _could(world: Cast, name: str, incident: Incident) -> dict[str, bool]:
     user = world.people[name]
     client = Client()
@@ -98,7 +81,7 @@ def _could(world: Cast, name: str, incident: Incident) -> dict[str, bool]:
         "page": page.status_code == 200,
         "api": api.status_code == 200,
         "list": in_list,
-        "update": _succeeds(lambda: services.update(user, incident, text="Seen.")),
+        "update": succeeds(lambda: services.update(user, incident, text="Seen.")),
     }
 
 

@@ -6,10 +6,14 @@ Messaging, incidents and taxii test the same reading rule (``messaging.rules.may
 the parties, the personal circle, the community) with the same kinds of people, so they build
 them here, in the lowest of the three rooms; each test module adds only its own records."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
 from conftest import make_user
+from thiqa.accounts import policy
 from thiqa.accounts.models import Membership, Participant, ParticipantGroup, User
 from thiqa.messaging.tests.helpers import state
 
@@ -20,9 +24,6 @@ STATES = {
     "DD": ("Dorne", "دورن"),
 }
 OFFICE = "sec"
-# The roles policy.needs_second_factor asks a second factor of: without one their pages
-# only lead to the enrolment page.
-SECOND_FACTOR = {Membership.Role.SECRETARIAT, Membership.Role.FOCAL_POINT}
 
 Part = tuple[str, str]  # (participant code, membership role)
 
@@ -54,7 +55,9 @@ def cast(parts: Mapping[str, Part], *, states: int = 3, group: Sequence[str] = (
 
 def _person(name: str, participant: Participant, role: str) -> User:
     email = f"{name.replace('_', '.')}@{participant.code.lower()}.example"
-    return make_user(email, participant, role, totp=role in SECOND_FACTOR)
+    # Those the policy asks a second factor of have one: without it their pages only lead
+    # to the enrolment page.
+    return make_user(email, participant, role, totp=role in policy.SECOND_FACTOR_ROLES)
 
 
 def _group(participants: dict[str, Participant], codes: Sequence[str]) -> ParticipantGroup | None:
@@ -65,3 +68,22 @@ def _group(participants: dict[str, Participant], codes: Sequence[str]) -> Partic
     )
     group.members.add(*(participants[code] for code in codes))
     return group
+
+
+class _Undone(Exception):
+    pass
+
+
+def succeeds(
+    action: Callable[[], object], refused: tuple[type[Exception], ...] = (PermissionDenied,)
+) -> bool:
+    """Run a writing action and undo it: True if it was allowed, False if it raised one of
+    ``refused`` (anything else is a failure of the test)."""
+    try:
+        with transaction.atomic():
+            action()
+            raise _Undone
+    except _Undone:
+        return True
+    except refused:
+        return False
