@@ -78,26 +78,13 @@ from thiqa.catalogue.loader import load_catalogue  # noqa: E402
 from thiqa.lib.tlp import TLP  # noqa: E402
 from thiqa.taxii import services, stix, store  # noqa: E402
 from thiqa.taxii.models import StixObject  # noqa: E402
+from thiqa.taxii.tests.helpers import MOMENT, indicator  # noqa: E402
 from thiqa.taxii.views import TAXII_MEDIA_TYPE  # noqa: E402
 
-MOMENT = "2026-11-30T10:00:00.000Z"
 
-
-def indicator(n: int) -> dict:
-    return {
-        "type": "indicator",
-        "spec_version": "2.1",
-        "id": stix.derived_id("indicator", "bench", n),
-        "created": MOMENT,
-        "modified": MOMENT,
-        "name": f"host {n}",
-        "description": "bench",
-        "pattern": f"[ipv4-addr:value = '10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}']",
-        "pattern_type": "stix",
-        "pattern_version": "2.1",
-        "valid_from": MOMENT,
-        "object_marking_refs": [stix.TLP2_MARKINGS[TLP.GREEN]],
-    }
+def bench_indicator(n: int) -> dict:
+    """The n-th GREEN indicator of the benchmark (the TAXII tests' indicator, its own series)."""
+    return indicator(n, series="bench")
 
 
 def populate(count: int) -> tuple[User, Participant]:
@@ -118,7 +105,7 @@ def populate(count: int) -> tuple[User, Participant]:
                 owner=egypt,
                 poster=user,
             )
-            for o in map(indicator, range(count))
+            for o in (bench_indicator(n) for n in range(count))
         ),
         batch_size=2000,
     )
@@ -185,7 +172,7 @@ def main() -> int:
         bundle = {
             "type": "bundle",
             "id": stix.derived_id("bundle", "bench"),
-            "objects": list(map(indicator, range(ARGS.objects))),
+            "objects": [bench_indicator(n) for n in range(ARGS.objects)],
         }
         options = ValidationOptions(version="2.1")
         base, thiqa = timed_pair(
